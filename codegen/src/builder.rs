@@ -1,0 +1,172 @@
+//! The build-script API: [`Builder`] and its options.
+
+use std::env;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::Errors;
+
+/// Configures and runs the generator. Start from [`Builder::new`], chain options, and end with
+/// [`compile`](Builder::compile) in a build script (or [`generate`](Builder::generate) to get the
+/// code as a string).
+///
+/// ```no_run
+/// // in build.rs's `fn main`
+/// routegen_codegen::Builder::new()
+///     .route_dir("routes")
+///     .route_dir("plugin_routes")
+///     .compile();
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    route_dirs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    output_file: String,
+    base_dir: Option<PathBuf>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+/// The result of a successful run.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The generated Rust source.
+    pub code: String,
+    /// How many routes it defines.
+    pub route_count: usize,
+    /// Files under the route directories that are not route files (not `*.toml`) and were
+    /// therefore not read.
+    pub ignored_files: Vec<String>,
+}
+
+impl Builder {
+    /// A builder with no route directory yet, writing `routes.rs` to `$OUT_DIR`.
+    pub fn new() -> Builder {
+        Builder {
+            route_dirs: Vec::new(),
+            out_dir: None,
+            output_file: "routes.rs".to_owned(),
+            base_dir: None,
+        }
+    }
+
+    /// Adds a directory of route files, searched recursively for `*.toml`. A relative path is
+    /// relative to the crate's manifest directory. All directories are validated together, as
+    /// one route set.
+    ///
+    /// ```no_run
+    /// routegen_codegen::Builder::new().route_dir("routes").compile();
+    /// ```
+    pub fn route_dir(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.route_dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Where to write the generated file; `$OUT_DIR` (set by cargo for build scripts) by default.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// The generated file's name, `routes.rs` by default. Include another name with
+    /// `routegen::include_routes!("name.rs")`.
+    ///
+    /// ```no_run
+    /// routegen_codegen::Builder::new().route_dir("admin").output_file("admin_routes.rs").compile();
+    /// ```
+    pub fn output_file(mut self, name: impl Into<String>) -> Builder {
+        self.output_file = name.into();
+        self
+    }
+
+    /// The directory relative route directories are resolved against, and file paths in
+    /// diagnostics and `RouteInfo::file` are shown relative to; `$CARGO_MANIFEST_DIR` (or the
+    /// current directory) by default.
+    pub fn base_dir(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.base_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    fn base(&self) -> PathBuf {
+        self.base_dir
+            .clone()
+            .or_else(|| env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
+            .or_else(|| env::current_dir().ok())
+            .unwrap_or_default()
+    }
+
+    /// Runs the pipeline and returns the generated code, without writing anything or printing
+    /// cargo instructions.
+    ///
+    /// # Errors
+    /// Every problem found in the route files, rendered like rustc's diagnostics.
+    pub fn generate(&self) -> Result<Generated, Errors> {
+        let base = self.base();
+        let dirs: Vec<crate::discover::RouteDir> = self
+            .route_dirs
+            .iter()
+            .map(|dir| crate::discover::RouteDir {
+                shown: dir.display().to_string(),
+                path: base.join(dir),
+            })
+            .collect();
+        crate::run(&dirs, &base)
+    }
+
+    /// The build-script entry point: tells cargo to rerun when a route file changes, generates
+    /// the router and writes it to the output file (only if its content changed).
+    ///
+    /// On invalid routes it prints one `cargo::error=` line per problem, then the rendered
+    /// diagnostics on stderr, and exits the build script with status 1: cargo then fails the
+    /// build and shows them. It never panics on bad input.
+    pub fn compile(&self) {
+        let base = self.base();
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        for dir in &self.route_dirs {
+            // cargo scans a directory recursively for changes, so adding, editing or deleting a
+            // route file reruns the build script.
+            let _ = writeln!(out, "cargo::rerun-if-changed={}", base.join(dir).display());
+        }
+        let result = self.generate().and_then(|generated| {
+            for ignored in &generated.ignored_files {
+                let _ = writeln!(
+                    out,
+                    "cargo::warning=routegen: ignoring {ignored}: route files end in .toml"
+                );
+            }
+            self.write(&generated.code)
+                .map_err(|message| crate::diagnostic::general_errors(&message))
+        });
+        if let Err(errors) = result {
+            for diagnostic in errors.diagnostics() {
+                let line = match diagnostic.location() {
+                    Some(location) => format!("{location}: {}", diagnostic.message()),
+                    None => diagnostic.message().to_owned(),
+                };
+                let _ = writeln!(out, "cargo::error={line}");
+            }
+            let _ = out.flush();
+            eprintln!("{errors}");
+            std::process::exit(1);
+        }
+    }
+
+    fn write(&self, code: &str) -> Result<PathBuf, String> {
+        let out_dir = self
+            .out_dir
+            .clone()
+            .or_else(|| env::var_os("OUT_DIR").map(PathBuf::from))
+            .ok_or(
+                "OUT_DIR is not set: call `compile` from a build script, or set `Builder::out_dir`",
+            )?;
+        let path = out_dir.join(&self.output_file);
+        crate::write::write_if_changed(&path, code)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        Ok(path)
+    }
+}

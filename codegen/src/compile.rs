@@ -1,0 +1,151 @@
+//! Stage 4: the validated router -> the matching structures the code is generated from.
+//!
+//! Static routes (no parameters) go to a perfect-hash table keyed on the whole path. Routes with
+//! parameters go to a segment tree whose children are kept in priority order, so that a
+//! depth-first walk that backtracks on failure finds the same route as matchit: at each segment,
+//! static text, then parameters with literal text in their segment (longest prefix first, then
+//! longest suffix), then a plain parameter, then a catch-all.
+
+use std::collections::BTreeMap;
+
+use crate::model::Router;
+use crate::pattern::Segment;
+use crate::phf::{self, PerfectHash};
+
+/// Everything expand needs.
+pub(crate) struct Compiled {
+    pub statics: StaticTable,
+    pub tree: Node,
+    /// Capture slots the tree needs: the most parameters of any dynamic route.
+    pub capture_slots: usize,
+}
+
+/// The static routes, grouped by path (routes with disjoint methods may share one).
+pub(crate) struct StaticTable {
+    pub entries: Vec<StaticEntry>,
+    pub hash: PerfectHash,
+}
+
+pub(crate) struct StaticEntry {
+    pub path: String,
+    /// Route indices in declaration order.
+    pub routes: Vec<usize>,
+}
+
+/// A node of the segment tree: the routes that consumed the same segments so far.
+#[derive(Debug, Default)]
+pub(crate) struct Node {
+    /// Routes whose pattern ends here (same shape, so disjoint methods).
+    pub leaves: Vec<usize>,
+    /// Children by exact segment text, sorted.
+    pub statics: Vec<(String, Node)>,
+    /// `{param}` children in priority order; a plain parameter has an empty prefix and suffix
+    /// and so comes last.
+    pub params: Vec<ParamChild>,
+    /// Routes ending with a catch-all at this segment.
+    pub catch_all: Vec<usize>,
+    /// How many parameters the routes through this node captured before it: the capture slot
+    /// of a parameter of its children.
+    pub captured: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct ParamChild {
+    pub prefix: String,
+    pub suffix: String,
+    pub node: Node,
+}
+
+pub(crate) fn compile(router: &Router) -> Compiled {
+    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut tree = Node::default();
+    let mut capture_slots = 0;
+    for (index, route) in router.routes.iter().enumerate() {
+        if let Some(path) = route.static_path() {
+            by_path.entry(path).or_default().push(index);
+        } else {
+            tree.insert(&route.pattern.segments, index);
+            capture_slots = capture_slots.max(route.pattern.params.len());
+        }
+    }
+    let entries: Vec<StaticEntry> = by_path
+        .into_iter()
+        .map(|(path, routes)| StaticEntry { path, routes })
+        .collect();
+    let keys: Vec<&[u8]> = entries.iter().map(|e| e.path.as_bytes()).collect();
+    let hash = phf::build(&keys);
+    tree.sort();
+    Compiled {
+        statics: StaticTable { entries, hash },
+        tree,
+        capture_slots,
+    }
+}
+
+impl Node {
+    fn insert(&mut self, segments: &[Segment], route: usize) {
+        let Some((first, rest)) = segments.split_first() else {
+            self.leaves.push(route);
+            return;
+        };
+        let captured = self.captured;
+        let child = match first {
+            Segment::Static(text) => match self.statics.iter().position(|(t, _)| t == text) {
+                Some(i) => &mut self.statics[i].1,
+                None => {
+                    self.statics.push((text.clone(), Node::child_of(captured)));
+                    &mut self.statics.last_mut().expect("just pushed").1
+                }
+            },
+            Segment::Param { prefix, suffix, .. } => {
+                let i = match self
+                    .params
+                    .iter()
+                    .position(|p| p.prefix == *prefix && p.suffix == *suffix)
+                {
+                    Some(i) => i,
+                    None => {
+                        self.params.push(ParamChild {
+                            prefix: prefix.clone(),
+                            suffix: suffix.clone(),
+                            node: Node::child_of(captured + 1),
+                        });
+                        self.params.len() - 1
+                    }
+                };
+                &mut self.params[i].node
+            }
+            Segment::CatchAll { .. } => {
+                self.catch_all.push(route);
+                return;
+            }
+        };
+        child.insert(rest, route);
+    }
+
+    fn child_of(captured: usize) -> Node {
+        Node {
+            captured,
+            ..Node::default()
+        }
+    }
+
+    /// Puts children in priority order (and statics in text order, for deterministic output).
+    fn sort(&mut self) {
+        self.statics.sort_by(|a, b| a.0.cmp(&b.0));
+        self.params.sort_by(|a, b| {
+            (b.prefix.len(), b.suffix.len(), &a.prefix, &a.suffix).cmp(&(
+                a.prefix.len(),
+                a.suffix.len(),
+                &b.prefix,
+                &b.suffix,
+            ))
+        });
+        for (_, child) in &mut self.statics {
+            child.sort();
+        }
+        for param in &mut self.params {
+            param.node.sort();
+        }
+    }
+}

@@ -1,0 +1,735 @@
+//! Stage 5: the compiled router -> Rust tokens (`quote!`), formatted later.
+//!
+//! The generated file is `include!`d, so it has no inner attributes and names everything by
+//! absolute path (`::routegen::...`, `::core::...`): it compiles inside any module of any crate,
+//! under `#![deny(warnings)]` and `#![deny(missing_docs)]`.
+//!
+//! The matcher is code where code pays and data where data is large: static routes are a
+//! perfect-hash table (data), the segment tree becomes nested `if`/`match` code split into
+//! functions of bounded size, because rustc's time grows far faster than linearly with the size
+//! of one function.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// A method mask in hex, so its bits can be read.
+fn mask_lit(mask: u64) -> syn::LitInt {
+    syn::LitInt::new(&format!("0x{mask:x}"), Span::call_site())
+}
+
+/// A `usize` as an unsuffixed literal (`3`, not `3usize`), for readable generated code.
+fn lit(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}
+
+use crate::ast::MetaValue;
+use crate::compile::{Compiled, Node, StaticTable};
+use crate::model::{ANY_METHOD_BIT, Route, Router, STANDARD_METHODS};
+use crate::pattern::Segment;
+
+/// Tree nodes inlined into one generated function before a subtree moves to a function of its
+/// own: large enough that a lookup rarely crosses a call, small enough to keep rustc linear.
+const NODES_PER_FUNCTION: usize = 96;
+
+pub(crate) fn expand(router: &Router, compiled: &Compiled) -> TokenStream {
+    let route_enum = route_enum(router);
+    let route_impl = route_impl(router);
+    let display_impl = display_impl(router);
+    let routes_static = routes_static(router);
+    let recognize = recognize(router, compiled);
+    let handler_checks = handler_checks(router);
+    quote! {
+        #route_enum
+        #route_impl
+        #display_impl
+        #routes_static
+        #recognize
+        #handler_checks
+    }
+}
+
+fn variant(route: &Route) -> Ident {
+    Ident::new(&route.variant, Span::call_site())
+}
+
+/// A parameter name as a field: keywords become raw identifiers (`r#type`).
+fn field(name: &str) -> Ident {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new_raw(name, Span::call_site())
+    }
+}
+
+fn has_params(router: &Router) -> bool {
+    router.routes.iter().any(|r| !r.pattern.params.is_empty())
+}
+
+/// When no route has parameters, `'p` would be unused: a hidden uninhabited variant uses it.
+fn phantom_variant(router: &Router) -> Option<TokenStream> {
+    (!has_params(router)).then(|| {
+        quote! {
+            #[doc(hidden)]
+            __Unreachable(::core::convert::Infallible, ::core::marker::PhantomData<&'p ()>)
+        }
+    })
+}
+
+fn phantom_arm(router: &Router) -> Option<TokenStream> {
+    (!has_params(router)).then(|| quote! { Route::__Unreachable(never, _) => match *never {}, })
+}
+
+fn describe(route: &Route) -> String {
+    let methods = route
+        .methods
+        .as_ref()
+        .map_or_else(|| "any method".to_owned(), |m| m.join(", "));
+    format!(
+        " `{}` ({methods}), route `{}` at {}:{}",
+        route.pattern_text, route.name, route.file, route.line
+    )
+}
+
+fn route_enum(router: &Router) -> TokenStream {
+    let variants = router.routes.iter().map(|route| {
+        let doc = describe(route);
+        let name = variant(route);
+        if route.pattern.params.is_empty() {
+            quote! { #[doc = #doc] #name }
+        } else {
+            let fields = route.pattern.params.iter().map(|(param, catch_all)| {
+                let ident = field(param);
+                let doc = if *catch_all {
+                    format!(" `{{*{param}}}`: the rest of the path")
+                } else {
+                    format!(" `{{{param}}}`")
+                };
+                quote! { #[doc = #doc] #ident: &'p str }
+            });
+            quote! { #[doc = #doc] #name { #(#fields),* } }
+        }
+    });
+    let phantom = phantom_variant(router);
+    quote! {
+        /// A matched route, one variant per route of the route files, its parameters borrowed
+        /// from the path. `Display` writes the route's path back (reverse routing).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(dead_code)]
+        pub enum Route<'p> {
+            #(#variants,)*
+            #phantom
+        }
+    }
+}
+
+fn route_impl(router: &Router) -> TokenStream {
+    let max_params = lit(router
+        .routes
+        .iter()
+        .map(|r| r.pattern.params.len())
+        .max()
+        .unwrap_or(0));
+    let max_count = router
+        .routes
+        .iter()
+        .map(|r| r.pattern.params.len())
+        .max()
+        .unwrap_or(0);
+    let index_arms = router.routes.iter().enumerate().map(|(index, route)| {
+        let name = variant(route);
+        let pattern = if route.pattern.params.is_empty() {
+            quote!(Route::#name)
+        } else {
+            quote!(Route::#name { .. })
+        };
+        let index = lit(index);
+        quote! { #pattern => #index, }
+    });
+    let param_arms = router.routes.iter().map(|route| {
+        let name = variant(route);
+        let used = route.pattern.params.len();
+        let used_lit = lit(used);
+        if used == 0 {
+            return quote! { Route::#name => ::routegen::Params::__new([("", ""); #max_params], 0), };
+        }
+        let fields: Vec<Ident> = route.pattern.params.iter().map(|(p, _)| field(p)).collect();
+        let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
+        let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
+        let padding = (used..max_count).map(|_| quote!(("", "")));
+        quote! {
+            Route::#name { #(#fields: #bindings),* } => ::routegen::Params::__new(
+                [#((#names, *#bindings),)* #(#padding,)*],
+                #used_lit,
+            ),
+        }
+    });
+    let phantom = phantom_arm(router);
+    quote! {
+        #[allow(dead_code)]
+        impl<'p> Route<'p> {
+            /// The position of this route in [`ROUTES`] (declaration order).
+            pub const fn index(&self) -> usize {
+                match self {
+                    #(#index_arms)*
+                    #phantom
+                }
+            }
+
+            /// The route's `name`, as written in its route file.
+            pub const fn name(&self) -> &'static str {
+                ROUTES[self.index()].name()
+            }
+
+            /// Everything the route files say about this route.
+            pub const fn info(&self) -> &'static ::routegen::RouteInfo {
+                &ROUTES[self.index()]
+            }
+
+            /// The captured parameters as `(name, value)` pairs, in pattern order.
+            pub fn params(&self) -> ::routegen::Params<'p, #max_params> {
+                match self {
+                    #(#param_arms)*
+                    #phantom
+                }
+            }
+        }
+    }
+}
+
+/// The pieces of a path to write back: literal text, or the n-th parameter.
+enum PathPart {
+    Text(String),
+    Param(usize, bool),
+}
+
+fn path_parts(route: &Route) -> Vec<PathPart> {
+    let mut parts: Vec<PathPart> = Vec::new();
+    let push_text = |parts: &mut Vec<PathPart>, text: &str| {
+        if let Some(PathPart::Text(existing)) = parts.last_mut() {
+            existing.push_str(text);
+        } else if !text.is_empty() {
+            parts.push(PathPart::Text(text.to_owned()));
+        }
+    };
+    let mut index = 0;
+    for (i, segment) in route.pattern.segments.iter().enumerate() {
+        if i > 0 {
+            push_text(&mut parts, "/");
+        }
+        match segment {
+            Segment::Static(text) => push_text(&mut parts, text),
+            Segment::Param { prefix, suffix, .. } => {
+                push_text(&mut parts, prefix);
+                parts.push(PathPart::Param(index, false));
+                index += 1;
+                push_text(&mut parts, suffix);
+            }
+            Segment::CatchAll { .. } => {
+                parts.push(PathPart::Param(index, true));
+                index += 1;
+            }
+        }
+    }
+    parts
+}
+
+fn display_impl(router: &Router) -> TokenStream {
+    let arms = router.routes.iter().map(|route| {
+        let name = variant(route);
+        let writes = path_parts(route).into_iter().map(|part| match part {
+            PathPart::Text(text) => quote! { f.write_str(#text)?; },
+            PathPart::Param(index, catch_all) => {
+                let binding = format_ident!("p{}", index);
+                let encoder = if catch_all {
+                    quote!(::routegen::CatchAllEncoded)
+                } else {
+                    quote!(::routegen::SegmentEncoded)
+                };
+                quote! { ::core::fmt::Display::fmt(&#encoder(#binding), f)?; }
+            }
+        });
+        if route.pattern.params.is_empty() {
+            quote! { Route::#name => { #(#writes)* } }
+        } else {
+            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
+            let bindings = (0..route.pattern.params.len()).map(|i| format_ident!("p{}", i));
+            quote! { Route::#name { #(#fields: #bindings),* } => { #(#writes)* } }
+        }
+    });
+    let phantom = phantom_arm(router);
+    quote! {
+        /// Reverse routing: writes the path of the route, percent-encoding parameter values
+        /// (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
+        impl ::core::fmt::Display for Route<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    #(#arms)*
+                    #phantom
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    if STANDARD_METHODS.contains(&method) {
+        let ident = Ident::new(method, Span::call_site());
+        quote!(::routegen::Method::#ident)
+    } else {
+        quote!(::routegen::Method::from_static(#method))
+    }
+}
+
+fn meta_tokens(value: &MetaValue) -> TokenStream {
+    match value {
+        MetaValue::String(s) => quote!(::routegen::MetaValue::String(#s)),
+        MetaValue::Integer(i) => {
+            let number = if *i == i64::MIN {
+                quote!(i64::MIN)
+            } else if *i < 0 {
+                let magnitude = Literal::i64_unsuffixed(-*i);
+                quote!(-#magnitude)
+            } else {
+                let magnitude = Literal::i64_unsuffixed(*i);
+                quote!(#magnitude)
+            };
+            quote!(::routegen::MetaValue::Integer(#number))
+        }
+        MetaValue::Float(x) => {
+            let number = if x.is_nan() {
+                quote!(f64::NAN)
+            } else if x.is_infinite() {
+                if *x > 0.0 {
+                    quote!(f64::INFINITY)
+                } else {
+                    quote!(f64::NEG_INFINITY)
+                }
+            } else if *x < 0.0 {
+                let magnitude = Literal::f64_suffixed(-*x);
+                quote!(-#magnitude)
+            } else {
+                let magnitude = Literal::f64_suffixed(*x);
+                quote!(#magnitude)
+            };
+            quote!(::routegen::MetaValue::Float(#number))
+        }
+        MetaValue::Boolean(b) => quote!(::routegen::MetaValue::Boolean(#b)),
+        MetaValue::Datetime(d) => quote!(::routegen::MetaValue::Datetime(#d)),
+        MetaValue::Array(items) => {
+            let items = items.iter().map(meta_tokens);
+            quote!(::routegen::MetaValue::Array(&[#(#items),*]))
+        }
+        MetaValue::Table(table) => {
+            let entries = table.iter().map(|(k, v)| {
+                let v = meta_tokens(v);
+                quote!((#k, #v))
+            });
+            quote!(::routegen::MetaValue::Table(&[#(#entries),*]))
+        }
+    }
+}
+
+fn routes_static(router: &Router) -> TokenStream {
+    let count = lit(router.routes.len());
+    let infos = router.routes.iter().map(|route| {
+        let name = &route.name;
+        let pattern = &route.pattern_text;
+        let methods = route.methods.iter().flatten().map(|m| method_tokens(m));
+        let handler = match &route.handler {
+            Some(h) => quote!(::core::option::Option::Some(#h)),
+            None => quote!(::core::option::Option::None),
+        };
+        let file = &route.file;
+        let line = route.line as u32;
+        let column = route.column as u32;
+        let middleware = &route.middleware;
+        let meta = route.meta.iter().map(|(k, v)| {
+            let v = meta_tokens(v);
+            quote!((#k, #v))
+        });
+        quote! {
+            ::routegen::RouteInfo::__new(
+                #name, #pattern, &[#(#methods),*], #handler, #file, #line, #column,
+                &[#(#middleware),*], &[#(#meta),*],
+            )
+        }
+    });
+    quote! {
+        /// Every route of the route files, in declaration order: the position of a route here is
+        /// `Route::index()`.
+        #[allow(dead_code)]
+        pub static ROUTES: [::routegen::RouteInfo; #count] = [#(#infos),*];
+    }
+}
+
+fn handler_checks(router: &Router) -> TokenStream {
+    let mut handlers: Vec<&str> = router
+        .routes
+        .iter()
+        .filter_map(|r| r.handler.as_deref())
+        .collect();
+    handlers.sort();
+    handlers.dedup();
+    if handlers.is_empty() {
+        return TokenStream::new();
+    }
+    let uses = handlers.iter().map(|h| {
+        let path: syn::Path = syn::parse_str(h).expect("validated as a path");
+        quote!(use #path as _;)
+    });
+    quote! {
+        // Names every handler so that rustc reports one that does not exist.
+        const _: () = {
+            #(#[allow(unused_imports)] #uses)*
+        };
+    }
+}
+
+fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
+    let extensions = router.extensions.iter().map(|m| method_tokens(m));
+    let extension_count = lit(router.extensions.len());
+    let any_bit = mask_lit(ANY_METHOD_BIT);
+    let has_statics = !compiled.statics.entries.is_empty();
+    let has_tree = compiled.capture_slots > 0;
+
+    let (static_fn, static_call) = if has_statics {
+        (
+            static_lookup(router, &compiled.statics),
+            quote! {
+                if let ::core::option::Option::Some(route) = lookup_static(path, m, &mut allowed) {
+                    return ::core::result::Result::Ok(route);
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let (tree_fns, tree_call) = if has_tree {
+        let slots = lit(compiled.capture_slots);
+        let mut emitter = TreeEmitter {
+            router,
+            functions: Vec::new(),
+        };
+        let (root_body, _) = emitter.dispatch(&compiled.tree);
+        let functions = &emitter.functions;
+        (
+            quote! {
+                #(#functions)*
+                fn node_root<'p>(
+                    path: &'p str,
+                    m: u64,
+                    caps: &mut [&'p str; #slots],
+                    allowed: &mut u64,
+                ) -> ::core::option::Option<Route<'p>> {
+                    let start = 0;
+                    #root_body
+                    ::core::option::Option::None
+                }
+            },
+            quote! {
+                let mut caps = [""; #slots];
+                if let ::core::option::Option::Some(route) = node_root(path, m, &mut caps, &mut allowed) {
+                    return ::core::result::Result::Ok(route);
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+
+    let body = if has_statics || has_tree {
+        quote! {
+            let m = method.__mask_bit(&EXTENSIONS) | #any_bit;
+            let mut allowed: u64 = 0;
+            #static_call
+            #tree_call
+            if allowed == 0 {
+                ::core::result::Result::Err(::routegen::MatchError::NotFound)
+            } else {
+                ::core::result::Result::Err(::routegen::MatchError::MethodNotAllowed {
+                    allowed: ::routegen::AllowedMethods::__new(allowed & !#any_bit, &EXTENSIONS),
+                })
+            }
+        }
+    } else {
+        quote! {
+            let _ = (method, path, &EXTENSIONS);
+            ::core::result::Result::Err(::routegen::MatchError::NotFound)
+        }
+    };
+
+    quote! {
+        /// Finds the highest-priority route whose pattern matches `path` and that accepts
+        /// `method`. Priority at each segment: static text, then a parameter with literal text
+        /// around it (longest first), then a plain parameter, then a catch-all; a dead end
+        /// backtracks to the next candidate. Never allocates.
+        ///
+        /// # Errors
+        /// [`MatchError::NotFound`](::routegen::MatchError::NotFound) when no pattern matches,
+        /// [`MatchError::MethodNotAllowed`](::routegen::MatchError::MethodNotAllowed) with the
+        /// allowed methods when patterns match but none accepts `method`.
+        #[allow(dead_code)]
+        pub fn recognize<'p>(
+            method: ::routegen::Method,
+            path: &'p str,
+        ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
+            static EXTENSIONS: [::routegen::Method; #extension_count] = [#(#extensions),*];
+            #static_fn
+            #tree_fns
+            #body
+        }
+    }
+}
+
+fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
+    let seed = table.hash.seed;
+    let displacements: Vec<Literal> = table
+        .hash
+        .displacements
+        .iter()
+        .map(|&d| Literal::u32_unsuffixed(d))
+        .collect();
+    let bucket_count = lit(displacements.len());
+    let slot_count = lit(table.hash.slots.len());
+    let mut routes = Vec::new();
+    let mut slots = Vec::new();
+    let mut starts = Vec::new();
+    for entry in &table.entries {
+        starts.push(routes.len());
+        for &index in &entry.routes {
+            let route = &router.routes[index];
+            let mask = mask_lit(router.method_mask(route));
+            let name = variant(route);
+            routes.push(quote!((#mask, Route::#name)));
+        }
+    }
+    for slot in &table.hash.slots {
+        slots.push(match slot {
+            Some(entry) => {
+                let path = &table.entries[*entry].path;
+                let start = starts[*entry];
+                let end = lit(start + table.entries[*entry].routes.len());
+                let start = lit(start);
+                quote!((#path, #start, #end))
+            }
+            None => quote!(("", 0, 0)),
+        });
+    }
+    let route_count = lit(routes.len());
+    quote! {
+        /// Static routes: a perfect hash of the whole path, confirmed by one comparison.
+        fn lookup_static<'p>(
+            path: &'p str,
+            m: u64,
+            allowed: &mut u64,
+        ) -> ::core::option::Option<Route<'p>> {
+            static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
+            static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
+            static ROUTES_BY_SLOT: [(u64, Route<'static>); #route_count] = [#(#routes),*];
+            let hash = ::routegen::__private::hash(path.as_bytes(), #seed);
+            let (key, start, end) = SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];
+            if key == path {
+                for &(mask, route) in &ROUTES_BY_SLOT[start as usize..end as usize] {
+                    if m & mask != 0 {
+                        return ::core::option::Option::Some(route);
+                    }
+                    *allowed |= mask;
+                }
+            }
+            ::core::option::Option::None
+        }
+    }
+}
+
+/// Turns the segment tree into code. Node bodies are inlined into their parent until a function
+/// holds [`NODES_PER_FUNCTION`] nodes; further subtrees become functions of their own.
+struct TreeEmitter<'r> {
+    router: &'r Router,
+    functions: Vec<TokenStream>,
+}
+
+impl TreeEmitter<'_> {
+    /// Code that checks the routes ending here: returns the first that accepts the method, and
+    /// records the methods of the others for a 405.
+    fn leaves(&self, routes: &[usize]) -> TokenStream {
+        let checks = routes.iter().map(|&index| {
+            let route = &self.router.routes[index];
+            let mask = self.router.method_mask(route);
+            let name = variant(route);
+            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
+            let slots = (0..route.pattern.params.len()).map(lit);
+            let found = quote! {
+                return ::core::option::Option::Some(Route::#name { #(#fields: caps[#slots]),* });
+            };
+            if route.methods.is_none() {
+                // Accepts any method; validation keeps it alone at its place in the tree.
+                return found;
+            }
+            let mask = mask_lit(mask);
+            quote! {
+                if m & #mask != 0 {
+                    #found
+                }
+                *allowed |= #mask;
+            }
+        });
+        quote!(#(#checks)*)
+    }
+
+    /// The body of a node entered with `end`: where the previous segment ended (the end of the
+    /// path, or the index of the `/` before the next segment). Returns the code and the number
+    /// of tree nodes it inlines.
+    fn node(&mut self, node: &Node) -> (TokenStream, usize) {
+        let has_children =
+            !node.statics.is_empty() || !node.params.is_empty() || !node.catch_all.is_empty();
+        let leaves = self.leaves(&node.leaves);
+        if !has_children {
+            return (quote! { if end == path.len() { #leaves } }, 1);
+        }
+        let (dispatch, cost) = self.dispatch(node);
+        let code = if node.leaves.is_empty() {
+            quote! {
+                if end < path.len() {
+                    let start = end + 1;
+                    #dispatch
+                }
+            }
+        } else {
+            quote! {
+                if end == path.len() {
+                    #leaves
+                } else {
+                    let start = end + 1;
+                    #dispatch
+                }
+            }
+        };
+        (code, cost)
+    }
+
+    /// A child node, entered with the current segment's end: inlined, or a call.
+    fn child(&mut self, node: &Node, budget_left: usize) -> (TokenStream, usize) {
+        let (body, cost) = self.node(node);
+        if cost <= budget_left {
+            return (quote! { { let end = seg_end; #body } }, cost);
+        }
+        let name = format_ident!("node_{}", self.functions.len());
+        let slots = lit(self.slots());
+        self.functions.push(quote! {
+            fn #name<'p>(
+                path: &'p str,
+                end: usize,
+                m: u64,
+                caps: &mut [&'p str; #slots],
+                allowed: &mut u64,
+            ) -> ::core::option::Option<Route<'p>> {
+                #body
+                ::core::option::Option::None
+            }
+        });
+        let call = quote! {{
+            if let ::core::option::Option::Some(route) = #name(path, seg_end, m, caps, allowed) {
+                return ::core::option::Option::Some(route);
+            }
+        }};
+        (call, 1)
+    }
+
+    fn slots(&self) -> usize {
+        self.router
+            .routes
+            .iter()
+            .filter(|r| !r.is_static())
+            .map(|r| r.pattern.params.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Code that reads the segment starting at `start` and tries the children in priority order.
+    fn dispatch(&mut self, node: &Node) -> (TokenStream, usize) {
+        let mut cost = 1;
+        let mut code = TokenStream::new();
+        if !node.statics.is_empty() || !node.params.is_empty() {
+            code.extend(quote! {
+                let bytes = path.as_bytes();
+                let mut seg_end = start;
+                while seg_end < bytes.len() && bytes[seg_end] != b'/' {
+                    seg_end += 1;
+                }
+                let seg = &path[start..seg_end];
+            });
+        }
+        let mut statics = Vec::new();
+        for (text, child) in &node.statics {
+            let (child_code, child_cost) =
+                self.child(child, NODES_PER_FUNCTION.saturating_sub(cost));
+            cost += child_cost;
+            statics.push((text, child_code));
+        }
+        if let [(text, child_code)] = statics.as_slice() {
+            if text.is_empty() {
+                code.extend(quote! { if seg.is_empty() #child_code });
+            } else {
+                code.extend(quote! { if seg == #text #child_code });
+            }
+        } else if !statics.is_empty() {
+            let arms = statics
+                .iter()
+                .map(|(text, child_code)| quote! { #text => #child_code });
+            code.extend(quote! {
+                match seg {
+                    #(#arms)*
+                    _ => {}
+                }
+            });
+        }
+        let slot = lit(node.captured);
+        for param in &node.params {
+            let (child_code, child_cost) =
+                self.child(&param.node, NODES_PER_FUNCTION.saturating_sub(cost));
+            cost += child_cost;
+            let (prefix, suffix) = (&param.prefix, &param.suffix);
+            let code_for_param = if prefix.is_empty() && suffix.is_empty() {
+                quote! {
+                    if !seg.is_empty() {
+                        caps[#slot] = seg;
+                        #child_code
+                    }
+                }
+            } else {
+                let affix_len = lit(prefix.len() + suffix.len());
+                let (p, s) = (lit(prefix.len()), lit(suffix.len()));
+                let (test, value) = match (prefix.is_empty(), suffix.is_empty()) {
+                    (false, true) => (quote!(seg.starts_with(#prefix)), quote!(&seg[#p..])),
+                    (true, false) => (
+                        quote!(seg.ends_with(#suffix)),
+                        quote!(&seg[..seg.len() - #s]),
+                    ),
+                    _ => (
+                        quote!(seg.starts_with(#prefix) && seg.ends_with(#suffix)),
+                        quote!(&seg[#p..seg.len() - #s]),
+                    ),
+                };
+                quote! {
+                    if seg.len() > #affix_len && #test {
+                        caps[#slot] = #value;
+                        #child_code
+                    }
+                }
+            };
+            code.extend(code_for_param);
+        }
+        if !node.catch_all.is_empty() {
+            cost += 1;
+            let leaves = self.leaves(&node.catch_all);
+            code.extend(quote! {
+                if start < path.len() {
+                    caps[#slot] = &path[start..];
+                    #leaves
+                }
+            });
+        }
+        (code, cost)
+    }
+}

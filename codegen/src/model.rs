@@ -1,0 +1,98 @@
+//! The validated router: what every later stage (compile, expand, the reference matcher) reads.
+//! Everything here has passed validation, so nothing downstream reports errors.
+
+use std::collections::BTreeMap;
+
+use crate::ast::MetaValue;
+use crate::diagnostic::Loc;
+use crate::pattern::{Pattern, Segment};
+
+/// All routes of a build, in declaration order (files sorted by path, routes by position).
+#[derive(Debug, Clone)]
+pub(crate) struct Router {
+    pub routes: Vec<Route>,
+    /// The extension (non-standard) methods any route names, sorted; bit `9 + i` of a method
+    /// mask is `extensions[i]`.
+    pub extensions: Vec<String>,
+}
+
+/// One validated route.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub name: String,
+    /// The enum variant: UpperCamelCase of the name.
+    pub variant: String,
+    /// The full pattern as written (prefixes joined, `{{` kept), for `RouteInfo::pattern`.
+    pub pattern_text: String,
+    pub pattern: Pattern,
+    /// `None` accepts any method; otherwise standard methods in `Method` constant order, then
+    /// extension methods sorted by name.
+    pub methods: Option<Vec<String>>,
+    pub handler: Option<String>,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub middleware: Vec<String>,
+    pub meta: BTreeMap<String, MetaValue>,
+    /// Where the route's `path` was written, for diagnostics of later checks.
+    pub loc: Loc,
+}
+
+/// The standard methods, in the bit order of `routegen::Method`.
+pub(crate) const STANDARD_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// Bit 63 of a method mask stands for "any method": routes without `method` have every bit set,
+/// and the request's mask always carries it, so one `&` decides every case.
+pub(crate) const ANY_METHOD_BIT: u64 = 1 << 63;
+
+/// The most extension methods one router can name (bits 9..63 of the mask).
+pub(crate) const MAX_EXTENSIONS: usize = 54;
+
+impl Router {
+    /// The method mask of a route: which requests' methods it accepts.
+    pub fn method_mask(&self, route: &Route) -> u64 {
+        let Some(methods) = &route.methods else {
+            return u64::MAX;
+        };
+        methods.iter().fold(0, |mask, method| {
+            mask | match STANDARD_METHODS.iter().position(|m| m == method) {
+                Some(bit) => 1 << bit,
+                None => {
+                    let position = self
+                        .extensions
+                        .iter()
+                        .position(|e| e == method)
+                        .expect("validation registers every extension method");
+                    1 << (STANDARD_METHODS.len() + position)
+                }
+            }
+        })
+    }
+}
+
+impl Route {
+    /// Whether the route has no parameters, so exactly one path matches it.
+    pub fn is_static(&self) -> bool {
+        self.pattern
+            .segments
+            .iter()
+            .all(|segment| matches!(segment, Segment::Static(_)))
+    }
+
+    /// The single path a static route matches.
+    pub fn static_path(&self) -> Option<String> {
+        let mut path = String::new();
+        for (i, segment) in self.pattern.segments.iter().enumerate() {
+            let Segment::Static(text) = segment else {
+                return None;
+            };
+            if i > 0 {
+                path.push('/');
+            }
+            path.push_str(text);
+        }
+        Some(path)
+    }
+}

@@ -1,0 +1,117 @@
+//! A minimal perfect hash for the static routes, chosen at build time ("hash and displace").
+//!
+//! Keys are hashed with `routegen::__private::hash` (the same function the generated lookup
+//! calls). The high half of the hash picks a bucket; each bucket gets a displacement, searched
+//! here, that sends all of its keys to free slots. A lookup is then one hash, two array reads and
+//! one key comparison to confirm, whatever the number of routes.
+
+use routegen::__private::{hash, slot};
+
+/// The table the generated code embeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PerfectHash {
+    pub seed: u64,
+    pub displacements: Vec<u32>,
+    /// For each slot, the index of the key stored there.
+    pub slots: Vec<Option<usize>>,
+}
+
+/// Average keys per bucket: larger buckets mean a smaller displacement table but a longer search.
+const KEYS_PER_BUCKET: usize = 4;
+/// How many displacements to try for one bucket before starting over with another seed.
+const MAX_DISPLACEMENT: u32 = 1 << 16;
+
+/// Builds a perfect hash for distinct keys. Deterministic: the same keys give the same table.
+pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
+    let slot_count = (keys.len() + keys.len() / 4).max(1);
+    let bucket_count = keys.len().div_ceil(KEYS_PER_BUCKET).max(1);
+    for attempt in 0u64.. {
+        let seed = 0x5EED_0000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        if let Some(table) = try_seed(keys, seed, slot_count, bucket_count) {
+            return table;
+        }
+    }
+    unreachable!("some seed separates any set of distinct keys")
+}
+
+fn try_seed(
+    keys: &[&[u8]],
+    seed: u64,
+    slot_count: usize,
+    bucket_count: usize,
+) -> Option<PerfectHash> {
+    let hashes: Vec<u64> = keys.iter().map(|key| hash(key, seed)).collect();
+    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); bucket_count];
+    for (key, &h) in hashes.iter().enumerate() {
+        let bucket = routegen::__private::reduce((h >> 32) as u32, bucket_count);
+        buckets[bucket].push(key);
+    }
+    // Place the biggest buckets first, while the table is empty enough for them.
+    let mut order: Vec<usize> = (0..bucket_count).collect();
+    order.sort_by_key(|&bucket| (std::cmp::Reverse(buckets[bucket].len()), bucket));
+
+    let mut displacements = vec![0u32; bucket_count];
+    let mut slots: Vec<Option<usize>> = vec![None; slot_count];
+    let mut probe = vec![0u32; bucket_count];
+    let mut taken: Vec<usize> = Vec::new();
+    for bucket in order {
+        if buckets[bucket].is_empty() {
+            break;
+        }
+        let placed = (0..MAX_DISPLACEMENT).find(|&displacement| {
+            probe[bucket] = displacement;
+            taken.clear();
+            for &key in &buckets[bucket] {
+                let s = slot(hashes[key], &probe, slot_count);
+                if slots[s].is_some() || taken.contains(&s) {
+                    return false;
+                }
+                taken.push(s);
+            }
+            true
+        })?;
+        displacements[bucket] = placed;
+        for (&key, &s) in buckets[bucket].iter().zip(&taken) {
+            slots[s] = Some(key);
+        }
+    }
+    Some(PerfectHash {
+        seed,
+        displacements,
+        slots,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(keys: &[String]) {
+        let bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        let table = build(&bytes);
+        for (index, key) in bytes.iter().enumerate() {
+            let h = hash(key, table.seed);
+            let s = slot(h, &table.displacements, table.slots.len());
+            assert_eq!(table.slots[s], Some(index), "key {:?}", keys[index]);
+        }
+        assert_eq!(table.slots.iter().flatten().count(), keys.len());
+    }
+
+    #[test]
+    fn separates_every_key() {
+        check(&[]);
+        check(&["/".to_owned()]);
+        check(&(0..10).map(|i| format!("/a/{i}")).collect::<Vec<_>>());
+        check(
+            &(0..5000)
+                .map(|i| format!("/users/{i}/profile"))
+                .collect::<Vec<_>>(),
+        );
+    }
+
+    #[test]
+    fn is_deterministic() {
+        let keys: Vec<&[u8]> = vec![b"/a", b"/b", b"/c/d", b""];
+        assert_eq!(build(&keys), build(&keys));
+    }
+}

@@ -1,0 +1,79 @@
+//! Items used by generated code only. Not part of the public API: they may change in any release.
+//!
+//! The perfect-hash function lives here, not in the code generator, so that the build script
+//! (which depends on this crate) and the generated lookup run the very same function.
+
+/// The hash that the static-route table is built on: 64-bit, seeded, eight bytes at a time.
+///
+/// Its quality only has to separate the keys of one route set (the generator retries with another
+/// seed otherwise), since every hit is confirmed by comparing the key.
+#[inline]
+pub const fn hash(bytes: &[u8], seed: u64) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes([
+            bytes[i],
+            bytes[i + 1],
+            bytes[i + 2],
+            bytes[i + 3],
+            bytes[i + 4],
+            bytes[i + 5],
+            bytes[i + 6],
+            bytes[i + 7],
+        ]);
+        h = (h ^ word).wrapping_mul(K).rotate_left(31);
+        i += 8;
+    }
+    let mut tail = 0u64;
+    let mut shift = 0;
+    while i < bytes.len() {
+        tail |= (bytes[i] as u64) << shift;
+        shift += 8;
+        i += 1;
+    }
+    h = (h ^ tail).wrapping_mul(K);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
+}
+
+/// Maps a 32-bit value onto `0..n` without a division (Lemire's multiply-shift range reduction).
+#[inline]
+pub const fn reduce(x: u32, n: usize) -> usize {
+    ((x as u64 * n as u64) >> 32) as usize
+}
+
+/// The slot of `hash` in a hash-and-displace table with `displacements.len()` buckets and
+/// `slots` slots: the bucket comes from the high half of the hash, the slot from the hash mixed
+/// with the bucket's displacement. The generator searched the displacements so that the keys of
+/// the route set land in distinct slots.
+#[inline]
+pub fn slot(hash: u64, displacements: &[u32], slots: usize) -> usize {
+    let bucket = reduce((hash >> 32) as u32, displacements.len());
+    let displaced = (hash ^ displacements[bucket] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    reduce((displaced >> 32) as u32, slots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_depends_on_every_byte_and_the_seed() {
+        let base = hash(b"/repos/owner/name/issues", 1);
+        assert_ne!(base, hash(b"/repos/owner/name/issuez", 1));
+        assert_ne!(base, hash(b"/repos/owner/name/issues", 2));
+        assert_ne!(hash(b"", 0), hash(b"\0", 0));
+        assert_ne!(hash(b"ab", 0), hash(b"ba", 0));
+    }
+
+    #[test]
+    fn reduce_stays_in_range() {
+        for x in [0, 1, u32::MAX / 2, u32::MAX] {
+            assert!(reduce(x, 7) < 7);
+        }
+        assert_eq!(reduce(u32::MAX, 1), 0);
+    }
+}
