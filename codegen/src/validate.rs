@@ -20,14 +20,13 @@ struct Inherited {
 
 pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagnostics) -> Router {
     let mut routes = Vec::new();
+    let mut names = Vec::new();
     for file in files {
-        flatten(
-            &file.scope,
-            Inherited::default(),
-            sources,
-            diags,
-            &mut routes,
-        );
+        let mut out = Flattened {
+            routes: &mut routes,
+            names: &mut names,
+        };
+        flatten(&file.scope, Inherited::default(), sources, diags, &mut out);
     }
     routes.sort_by_key(|(route, _): &(Route, Loc)| (route.loc.file, route.line, route.column));
 
@@ -58,7 +57,8 @@ pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagn
         );
     }
 
-    check_unique_names(&routes, diags);
+    names.sort_by_key(|name: &Spanned<String>| name.loc);
+    check_unique_names(&names, diags);
     let router = Router {
         routes: routes.into_iter().map(|(route, _)| route).collect(),
         extensions,
@@ -67,12 +67,19 @@ pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagn
     router
 }
 
+/// Where flattening puts its results: the valid routes, and every route's name (checked for
+/// uniqueness even when the rest of its route is invalid).
+struct Flattened<'a> {
+    routes: &'a mut Vec<(Route, Loc)>,
+    names: &'a mut Vec<Spanned<String>>,
+}
+
 fn flatten(
     scope: &Scope,
     outer: Inherited,
     sources: &Sources,
     diags: &mut Diagnostics,
-    out: &mut Vec<(Route, Loc)>,
+    out: &mut Flattened<'_>,
 ) {
     let mut here = outer;
     if let Some(prefix) = &scope.prefix {
@@ -90,8 +97,9 @@ fn flatten(
         .extend(scope.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
 
     for decl in &scope.routes {
+        out.names.extend(decl.name.clone());
         if let Some(route) = route(decl, &here, sources, diags) {
-            out.push(route);
+            out.routes.push(route);
         }
     }
     for group in &scope.groups {
@@ -112,10 +120,10 @@ fn checked_middleware(names: &[Spanned<String>], diags: &mut Diagnostics) -> Vec
     checked
 }
 
-fn check_leading_slash(piece: &Spanned<String>, key: &str, diags: &mut Diagnostics) -> bool {
+fn check_leading_slash(piece: &Spanned<String>, key: &str, diags: &mut Diagnostics) {
     // Rule: a non-empty prefix or path starts with `/`, so joining pieces never glues two words.
     if piece.value.is_empty() || piece.value.starts_with('/') {
-        return true;
+        return;
     }
     diags.push(
         Report::at(
@@ -125,7 +133,6 @@ fn check_leading_slash(piece: &Spanned<String>, key: &str, diags: &mut Diagnosti
         )
         .with_help(format!("write \"/{}\"", piece.value)),
     );
-    false
 }
 
 /// Checks one route declaration; `None` when it has a problem that leaves nothing to generate.
@@ -145,7 +152,6 @@ fn route(
             );
         }
     }
-    let mut ok = true;
     let variant = decl.name.as_ref().and_then(|name| {
         let variant = variant_name(&name.value);
         if variant.is_none() {
@@ -156,9 +162,9 @@ fn route(
         }
         variant
     });
-    let methods = check_methods(&decl.methods, diags, &mut ok);
+    let methods = check_methods(&decl.methods, diags);
     if let Some(handler) = &decl.handler {
-        ok &= check_handler(handler, diags);
+        check_handler(handler, diags);
     }
     let middleware = {
         let mut all = inherited.middleware.clone();
@@ -169,7 +175,7 @@ fn route(
     meta.extend(decl.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
 
     let path = decl.path.as_ref()?;
-    ok &= check_leading_slash(path, "path", diags);
+    check_leading_slash(path, "path", diags);
     let pieces: Vec<&Spanned<String>> = inherited.prefixes.iter().chain([path]).collect();
     let pattern = match pattern::parse(
         &pieces
@@ -189,10 +195,10 @@ fn route(
             None
         }
     };
+    // A route with other problems (a bad handler, one bad method) still takes part in the
+    // name and conflict checks, so those are reported in the same build; nothing is generated
+    // from a build with errors anyway.
     let (pattern, name, variant) = (pattern?, decl.name.as_ref()?, variant?);
-    if !ok {
-        return None;
-    }
     let (line, column) = sources.line_col(decl.loc.file, decl.loc.start);
     Some((
         Route {
@@ -244,11 +250,9 @@ pub(crate) fn variant_name(name: &str) -> Option<String> {
     (variant != "Self").then_some(variant)
 }
 
-fn check_methods(
-    methods: &[Spanned<String>],
-    diags: &mut Diagnostics,
-    ok: &mut bool,
-) -> Option<Vec<String>> {
+/// The valid methods of a route (`None`: any method). Invalid tokens are reported and left
+/// out; a list of only invalid tokens gives an empty set, which conflicts with nothing.
+fn check_methods(methods: &[Spanned<String>], diags: &mut Diagnostics) -> Option<Vec<String>> {
     if methods.is_empty() {
         return None;
     }
@@ -275,7 +279,6 @@ fn check_methods(
             None
         };
         if let Some(help) = problem {
-            *ok = false;
             diags.push(
                 Report::at(
                     method.loc,
@@ -288,7 +291,6 @@ fn check_methods(
         }
         // Rule: a method is listed once per route.
         if let Some(first) = seen.iter().find(|m| m.value == method.value) {
-            *ok = false;
             diags.push(
                 Report::at(
                     method.loc,
@@ -314,7 +316,7 @@ fn check_methods(
     Some(sorted)
 }
 
-fn check_handler(handler: &Spanned<String>, diags: &mut Diagnostics) -> bool {
+fn check_handler(handler: &Spanned<String>, diags: &mut Diagnostics) {
     // Rule: a handler is a plain Rust path (`crate::handlers::status`), without generics: the
     // generated code names it in a `use`, so rustc checks that it exists.
     let plain_path = syn::parse_str::<syn::Path>(&handler.value)
@@ -325,7 +327,7 @@ fn check_handler(handler: &Spanned<String>, diags: &mut Diagnostics) -> bool {
                 .all(|segment| segment.arguments.is_none())
         });
     if plain_path.is_some() {
-        return true;
+        return;
     }
     diags.push(
         Report::at(
@@ -335,20 +337,19 @@ fn check_handler(handler: &Spanned<String>, diags: &mut Diagnostics) -> bool {
         )
         .with_note("a handler is a path without generic arguments; rustc checks that it exists"),
     );
-    false
 }
 
-fn check_unique_names(routes: &[(Route, Loc)], diags: &mut Diagnostics) {
+fn check_unique_names(names: &[Spanned<String>], diags: &mut Diagnostics) {
     // Rule: a route name is unique across all files, and so is the variant it becomes
     // (`device_status` and `device-status` would both be `DeviceStatus`).
-    let mut names: HashMap<&str, Loc> = HashMap::new();
-    let mut variants: HashMap<&str, (&str, Loc)> = HashMap::new();
-    for (route, name_loc) in routes {
-        if let Some(first) = names.get(route.name.as_str()) {
+    let mut first_names: HashMap<&str, Loc> = HashMap::new();
+    let mut variants: HashMap<String, (&str, Loc)> = HashMap::new();
+    for name in names {
+        if let Some(first) = first_names.get(name.value.as_str()) {
             diags.push(
                 Report::at(
-                    *name_loc,
-                    format!("duplicate route name `{}`", route.name),
+                    name.loc,
+                    format!("duplicate route name `{}`", name.value),
                     "defined again here",
                 )
                 .with_secondary(*first, "first defined here")
@@ -356,14 +357,17 @@ fn check_unique_names(routes: &[(Route, Loc)], diags: &mut Diagnostics) {
             );
             continue;
         }
-        names.insert(&route.name, *name_loc);
-        if let Some((other, first)) = variants.get(route.variant.as_str()) {
+        first_names.insert(&name.value, name.loc);
+        let Some(variant) = variant_name(&name.value) else {
+            continue;
+        };
+        if let Some((other, first)) = variants.get(&variant) {
             diags.push(
                 Report::at(
-                    *name_loc,
+                    name.loc,
                     format!(
-                        "route names `{other}` and `{}` both become the variant `{}`",
-                        route.name, route.variant
+                        "route names `{other}` and `{}` both become the variant `{variant}`",
+                        name.value
                     ),
                     "second name",
                 )
@@ -371,7 +375,7 @@ fn check_unique_names(routes: &[(Route, Loc)], diags: &mut Diagnostics) {
             );
             continue;
         }
-        variants.insert(&route.variant, (&route.name, *name_loc));
+        variants.insert(variant, (&name.value, name.loc));
     }
 }
 
