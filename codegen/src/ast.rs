@@ -36,8 +36,13 @@ pub(crate) struct RouteDecl {
     pub loc: Loc,
     pub name: Option<Spanned<String>>,
     pub path: Option<Spanned<String>>,
-    /// The method tokens; empty means any method.
-    pub methods: Vec<Spanned<String>>,
+    /// The method tokens; `None` (no `method` key) means any method. A `method` of the wrong
+    /// type is reported and becomes an empty list, which accepts nothing and conflicts with
+    /// nothing, rather than "any method".
+    pub methods: Option<Vec<Spanned<String>>>,
+    /// Required keys absent from the table (as opposed to present with a wrong type, which is
+    /// reported as such).
+    pub missing: Vec<&'static str>,
     pub handler: Option<Spanned<String>>,
     pub middleware: Vec<Spanned<String>>,
     pub meta: BTreeMap<String, MetaValue>,

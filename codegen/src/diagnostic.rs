@@ -275,8 +275,9 @@ impl Errors {
 
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A blank line after each diagnostic, as rustc prints them.
         for diagnostic in &self.diagnostics {
-            writeln!(f, "{}", diagnostic.rendered)?;
+            writeln!(f, "{}\n", diagnostic.rendered)?;
         }
         let count = self.diagnostics.len();
         write!(

@@ -114,6 +114,10 @@ impl Walker<'_> {
         self.check_keys(table, "route", ROUTE_KEYS);
         RouteDecl {
             loc,
+            missing: ["name", "path"]
+                .into_iter()
+                .filter(|key| table.get(*key).is_none())
+                .collect(),
             name: self.string(table, "name"),
             path: self.string(table, "path"),
             methods: self.string_or_list(table, "method"),
@@ -184,11 +188,9 @@ impl Walker<'_> {
         }
     }
 
-    fn string_or_list(&mut self, table: &DeTable<'_>, key: &str) -> Vec<Spanned<String>> {
-        let Some(value) = table.get(key) else {
-            return Vec::new();
-        };
-        match value.get_ref() {
+    fn string_or_list(&mut self, table: &DeTable<'_>, key: &str) -> Option<Vec<Spanned<String>>> {
+        let value = table.get(key)?;
+        Some(match value.get_ref() {
             DeValue::String(s) => vec![Spanned {
                 value: s.to_string(),
                 loc: self.loc(value),
@@ -207,7 +209,7 @@ impl Walker<'_> {
                 self.type_error(value, key, "a string or a list of strings");
                 Vec::new()
             }
-        }
+        })
     }
 
     /// The tables of an array of tables (`[[route]]`), each with its location.
@@ -367,7 +369,7 @@ inherit_middleware = false
         let scope = file.unwrap().scope;
         assert_eq!(scope.prefix.unwrap().value, "/api");
         assert_eq!(scope.meta["qos"], MetaValue::Integer(1));
-        assert_eq!(scope.routes[0].methods.len(), 2);
+        assert_eq!(scope.routes[0].methods.as_ref().unwrap().len(), 2);
         assert_eq!(scope.groups[0].inherit_middleware, Some(false));
         let inner = &scope.groups[0].groups[0];
         assert_eq!(inner.inherit_middleware, Some(true));

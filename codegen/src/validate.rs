@@ -142,15 +142,14 @@ fn route(
     sources: &Sources,
     diags: &mut Diagnostics,
 ) -> Option<(Route, Loc)> {
-    // Rule: `name` and `path` are required.
-    for (key, value) in [("name", &decl.name), ("path", &decl.path)] {
-        if value.is_none() {
-            diags.error(
-                decl.loc,
-                format!("route is missing required key `{key}`"),
-                format!("this route has no `{key}`"),
-            );
-        }
+    // Rule: `name` and `path` are required. (A key written with the wrong type was reported
+    // by the parser and is not "missing".)
+    for key in &decl.missing {
+        diags.error(
+            decl.loc,
+            format!("route is missing required key `{key}`"),
+            format!("this route has no `{key}`"),
+        );
     }
     let variant = decl.name.as_ref().and_then(|name| {
         let variant = variant_name(&name.value);
@@ -252,10 +251,11 @@ pub(crate) fn variant_name(name: &str) -> Option<String> {
 
 /// The valid methods of a route (`None`: any method). Invalid tokens are reported and left
 /// out; a list of only invalid tokens gives an empty set, which conflicts with nothing.
-fn check_methods(methods: &[Spanned<String>], diags: &mut Diagnostics) -> Option<Vec<String>> {
-    if methods.is_empty() {
-        return None;
-    }
+fn check_methods(
+    methods: &Option<Vec<Spanned<String>>>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let methods = methods.as_ref()?;
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     for method in methods {
         let token = method.value.as_str();

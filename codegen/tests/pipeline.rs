@@ -62,6 +62,14 @@ path = "/{a}{b}/{*rest}/x"
         "[[route]]\nname = \"item_by_name\"\npath = \"/items/{name}\"\nmethod = \"GET\"\n",
     );
     write(&base, "routes/c.toml", "[[route]\nname = \"x\"\n");
+    // A mistyped key is a type error, not also "missing"; a mistyped method accepts nothing
+    // rather than any method, so it starts no conflict.
+    write(
+        &base,
+        "routes/e.toml",
+        "[[route]]\nname = \"w\"\npath = 5\n\n[[route]]\nname = \"m1\"\npath = \"/m\"\nmethod = 3\n\n\
+         [[route]]\nname = \"m2\"\npath = \"/m\"\n",
+    );
     write(
         &base,
         "routes/d.toml",
@@ -80,6 +88,8 @@ path = "/{a}{b}/{*rest}/x"
             "routes/d.toml:1:1: route is missing required key `path`",
             "routes/d.toml:5:8: `path` must start with `/`",
             "routes/d.toml:6:8: invalid route name `1bad`",
+            "routes/e.toml:3:8: `path` must be a string, found integer",
+            "routes/e.toml:8:10: `method` must be a string or a list of strings, found integer",
             "routes/sub/b.toml:3:8: route `item_by_name` conflicts with route `get_item`",
         ]
     );
