@@ -652,11 +652,7 @@ impl TreeEmitter<'_> {
         let mut code = TokenStream::new();
         if !node.statics.is_empty() || !node.params.is_empty() {
             code.extend(quote! {
-                let bytes = path.as_bytes();
-                let mut seg_end = start;
-                while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-                    seg_end += 1;
-                }
+                let seg_end = ::routegen::__private::segment_end(path, start);
                 let seg = &path[start..seg_end];
             });
         }

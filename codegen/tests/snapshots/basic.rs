@@ -236,32 +236,23 @@ pub fn recognize<'p>(
         allowed: &mut u64,
     ) -> ::core::option::Option<Route<'p>> {
         let start = 0;
-        let bytes = path.as_bytes();
-        let mut seg_end = start;
-        while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-            seg_end += 1;
-        }
+        let seg_end = ::routegen::__private::segment_end(path, start);
         let seg = &path[start..seg_end];
         if seg.is_empty() {
             let end = seg_end;
             if end < path.len() {
                 let start = end + 1;
-                let bytes = path.as_bytes();
-                let mut seg_end = start;
-                while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-                    seg_end += 1;
-                }
+                let seg_end = ::routegen::__private::segment_end(path, start);
                 let seg = &path[start..seg_end];
                 match seg {
                     "devices" => {
                         let end = seg_end;
                         if end < path.len() {
                             let start = end + 1;
-                            let bytes = path.as_bytes();
-                            let mut seg_end = start;
-                            while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-                                seg_end += 1;
-                            }
+                            let seg_end = ::routegen::__private::segment_end(
+                                path,
+                                start,
+                            );
                             let seg = &path[start..seg_end];
                             if !seg.is_empty() {
                                 caps[0] = seg;
@@ -269,11 +260,10 @@ pub fn recognize<'p>(
                                     let end = seg_end;
                                     if end < path.len() {
                                         let start = end + 1;
-                                        let bytes = path.as_bytes();
-                                        let mut seg_end = start;
-                                        while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-                                            seg_end += 1;
-                                        }
+                                        let seg_end = ::routegen::__private::segment_end(
+                                            path,
+                                            start,
+                                        );
                                         let seg = &path[start..seg_end];
                                         match seg {
                                             "files" => {
@@ -311,11 +301,10 @@ pub fn recognize<'p>(
                         let end = seg_end;
                         if end < path.len() {
                             let start = end + 1;
-                            let bytes = path.as_bytes();
-                            let mut seg_end = start;
-                            while seg_end < bytes.len() && bytes[seg_end] != b'/' {
-                                seg_end += 1;
-                            }
+                            let seg_end = ::routegen::__private::segment_end(
+                                path,
+                                start,
+                            );
                             let seg = &path[start..seg_end];
                             if seg.len() > 8 && seg.starts_with("img-")
                                 && seg.ends_with(".png")
