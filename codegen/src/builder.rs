@@ -20,6 +20,7 @@ use crate::Errors;
 #[derive(Debug, Clone)]
 pub struct Builder {
     route_dirs: Vec<PathBuf>,
+    in_memory: Vec<(String, String)>,
     out_dir: Option<PathBuf>,
     output_file: String,
     base_dir: Option<PathBuf>,
@@ -48,6 +49,7 @@ impl Builder {
     pub fn new() -> Builder {
         Builder {
             route_dirs: Vec::new(),
+            in_memory: Vec::new(),
             out_dir: None,
             output_file: "routes.rs".to_owned(),
             base_dir: None,
@@ -63,6 +65,22 @@ impl Builder {
     /// ```
     pub fn route_dir(mut self, dir: impl AsRef<Path>) -> Builder {
         self.route_dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds one route file given as text, shown as `name` in diagnostics and `RouteInfo::file`.
+    /// It is validated together with the route directories, after their files. For route files
+    /// made by a program (tests, tools, another format converted to TOML).
+    ///
+    /// ```
+    /// let generated = routegen_codegen::Builder::new()
+    ///     .route_source("memory/a.toml", "[[route]]\nname = \"a\"\npath = \"/a\"\n")
+    ///     .generate()
+    ///     .unwrap();
+    /// assert_eq!(generated.route_count, 1);
+    /// ```
+    pub fn route_source(mut self, name: impl Into<String>, text: impl Into<String>) -> Builder {
+        self.in_memory.push((name.into(), text.into()));
         self
     }
 
@@ -106,15 +124,30 @@ impl Builder {
     /// Every problem found in the route files, rendered like rustc's diagnostics.
     pub fn generate(&self) -> Result<Generated, Errors> {
         let base = self.base();
-        let dirs: Vec<crate::discover::RouteDir> = self
-            .route_dirs
+        crate::run(&self.dirs(&base), &self.in_memory, &base)
+    }
+
+    /// Validates the routes and returns the reference matcher over them (see [`Reference`]),
+    /// without generating code.
+    ///
+    /// # Errors
+    /// Every problem found in the route files, as for [`generate`](Builder::generate).
+    ///
+    /// [`Reference`]: crate::Reference
+    pub fn reference(&self) -> Result<crate::Reference, Errors> {
+        let base = self.base();
+        let (router, _) = crate::front_end(&self.dirs(&base), &self.in_memory, &base)?;
+        Ok(crate::Reference::new(router))
+    }
+
+    fn dirs(&self, base: &Path) -> Vec<crate::discover::RouteDir> {
+        self.route_dirs
             .iter()
             .map(|dir| crate::discover::RouteDir {
                 shown: dir.display().to_string(),
                 path: base.join(dir),
             })
-            .collect();
-        crate::run(&dirs, &base)
+            .collect()
     }
 
     /// The build-script entry point: tells cargo to rerun when a route file changes, generates

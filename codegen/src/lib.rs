@@ -24,6 +24,7 @@ mod diagnostic;
 mod discover;
 mod expand;
 mod format;
+mod interp;
 mod model;
 mod parse;
 mod pattern;
@@ -35,6 +36,7 @@ use std::path::Path;
 
 pub use builder::{Builder, Generated};
 pub use diagnostic::{Diagnostic, Errors, Location};
+pub use interp::{Matched, Reference};
 
 /// Generates the router for one directory of route files; the one line a build script needs.
 ///
@@ -44,10 +46,21 @@ pub fn compile(dir: impl AsRef<Path>) {
     Builder::new().route_dir(dir).compile();
 }
 
-/// The pipeline.
-fn run(dirs: &[discover::RouteDir], base: &Path) -> Result<Generated, Errors> {
+/// Stages 1 to 3, shared by code generation and the reference matcher: the validated router
+/// and the discovered files, or every problem found.
+fn front_end(
+    dirs: &[discover::RouteDir],
+    in_memory: &[(String, String)],
+    base: &Path,
+) -> Result<(model::Router, discover::Discovered), Errors> {
     let mut diags = diagnostic::Diagnostics::default();
-    let found = discover::discover(dirs, base, &mut diags);
+    let mut found = discover::discover(dirs, base, &mut diags);
+    for (name, text) in in_memory {
+        found.sources.files.push(diagnostic::SourceFile {
+            display: name.clone(),
+            text: text.clone(),
+        });
+    }
     let files: Vec<ast::RouteFile> = (found.sources.files.iter().enumerate())
         .filter_map(|(id, source)| parse::parse_file(id, &source.text, &mut diags))
         .collect();
@@ -55,6 +68,16 @@ fn run(dirs: &[discover::RouteDir], base: &Path) -> Result<Generated, Errors> {
     if diags.has_errors() {
         return Err(diags.into_errors(&found.sources));
     }
+    Ok((router, found))
+}
+
+/// The whole pipeline.
+fn run(
+    dirs: &[discover::RouteDir],
+    in_memory: &[(String, String)],
+    base: &Path,
+) -> Result<Generated, Errors> {
+    let (router, found) = front_end(dirs, in_memory, base)?;
     let compiled = compile::compile(&router);
     let tokens = expand::expand(&router, &compiled);
     let shown: Vec<String> = found
