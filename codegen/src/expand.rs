@@ -410,17 +410,19 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
         let mut emitter = TreeEmitter {
             router,
             functions: Vec::new(),
+            uses_methods: false,
         };
         let (root_body, _) = emitter.dispatch(&compiled.tree);
+        let (m, allowed) = method_args(emitter.uses_methods);
         let functions = &emitter.functions;
         (
             quote! {
                 #(#functions)*
                 fn node_root<'p>(
                     path: &'p str,
-                    m: u64,
+                    #m: u64,
                     caps: &mut [&'p str; #slots],
-                    allowed: &mut u64,
+                    #allowed: &mut u64,
                 ) -> ::core::option::Option<Route<'p>> {
                     let start = 0;
                     #root_body
@@ -542,17 +544,31 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
     }
 }
 
+/// The names of a tree function's method arguments: `_`-prefixed when its body does not read
+/// them.
+fn method_args(used: bool) -> (Ident, Ident) {
+    if used {
+        (format_ident!("m"), format_ident!("allowed"))
+    } else {
+        (format_ident!("_m"), format_ident!("_allowed"))
+    }
+}
+
 /// Turns the segment tree into code. Node bodies are inlined into their parent until a function
 /// holds [`NODES_PER_FUNCTION`] nodes; further subtrees become functions of their own.
 struct TreeEmitter<'r> {
     router: &'r Router,
     functions: Vec<TokenStream>,
+    /// Whether the code emitted since the current function began reads the request's method
+    /// mask (`m`) or the 405 set (`allowed`): a function whose routes all accept any method
+    /// does not, and names those arguments `_m` and `_allowed` to stay warning-free.
+    uses_methods: bool,
 }
 
 impl TreeEmitter<'_> {
     /// Code that checks the routes ending here: returns the first that accepts the method, and
     /// records the methods of the others for a 405.
-    fn leaves(&self, routes: &[usize]) -> TokenStream {
+    fn leaves(&mut self, routes: &[usize]) -> TokenStream {
         let checks = routes.iter().map(|&index| {
             let route = &self.router.routes[index];
             let mask = self.router.method_mask(route);
@@ -566,6 +582,7 @@ impl TreeEmitter<'_> {
                 // Accepts any method; validation keeps it alone at its place in the tree.
                 return found;
             }
+            self.uses_methods = true;
             let mask = mask_lit(mask);
             quote! {
                 if m & #mask != 0 {
@@ -610,19 +627,25 @@ impl TreeEmitter<'_> {
 
     /// A child node, entered with the current segment's end: inlined, or a call.
     fn child(&mut self, node: &Node, budget_left: usize) -> (TokenStream, usize) {
+        let outer_uses_methods = std::mem::replace(&mut self.uses_methods, false);
         let (body, cost) = self.node(node);
+        let inner_uses_methods = self.uses_methods;
         if cost <= budget_left {
+            self.uses_methods = outer_uses_methods || inner_uses_methods;
             return (quote! { { let end = seg_end; #body } }, cost);
         }
+        // The call passes `m` and `allowed` on, so the caller uses them either way.
+        self.uses_methods = true;
+        let (m, allowed) = method_args(inner_uses_methods);
         let name = format_ident!("node_{}", self.functions.len());
         let slots = lit(self.slots());
         self.functions.push(quote! {
             fn #name<'p>(
                 path: &'p str,
                 end: usize,
-                m: u64,
+                #m: u64,
                 caps: &mut [&'p str; #slots],
-                allowed: &mut u64,
+                #allowed: &mut u64,
             ) -> ::core::option::Option<Route<'p>> {
                 #body
                 ::core::option::Option::None
