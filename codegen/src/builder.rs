@@ -24,6 +24,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     output_file: String,
     base_dir: Option<PathBuf>,
+    pretty: Option<bool>,
 }
 
 impl Default for Builder {
@@ -53,6 +54,7 @@ impl Builder {
             out_dir: None,
             output_file: "routes.rs".to_owned(),
             base_dir: None,
+            pretty: None,
         }
     }
 
@@ -101,6 +103,14 @@ impl Builder {
         self
     }
 
+    /// Whether to format the generated code with prettyplease. By default it is formatted up to
+    /// 2,000 routes; larger route sets are written as plain token text, which compiles the same
+    /// but saves most of the generator's time.
+    pub fn pretty(mut self, pretty: bool) -> Builder {
+        self.pretty = Some(pretty);
+        self
+    }
+
     /// The directory relative route directories are resolved against, and file paths in
     /// diagnostics and `RouteInfo::file` are shown relative to; `$CARGO_MANIFEST_DIR` (or the
     /// current directory) by default.
@@ -124,7 +134,8 @@ impl Builder {
     /// Every problem found in the route files, rendered like rustc's diagnostics.
     pub fn generate(&self) -> Result<Generated, Errors> {
         let base = self.base();
-        crate::run(&self.dirs(&base), &self.in_memory, &base)
+        let dirs = self.dirs(&base);
+        crate::with_large_stack(|| crate::run(&dirs, &self.in_memory, &base, self.pretty))
     }
 
     /// Validates the routes and returns the reference matcher over them (see [`Reference`]),
@@ -136,7 +147,9 @@ impl Builder {
     /// [`Reference`]: crate::Reference
     pub fn reference(&self) -> Result<crate::Reference, Errors> {
         let base = self.base();
-        let (router, _) = crate::front_end(&self.dirs(&base), &self.in_memory, &base)?;
+        let dirs = self.dirs(&base);
+        let (router, _) =
+            crate::with_large_stack(|| crate::front_end(&dirs, &self.in_memory, &base))?;
         Ok(crate::Reference::new(router))
     }
 

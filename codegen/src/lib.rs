@@ -46,6 +46,26 @@ pub fn compile(dir: impl AsRef<Path>) {
     Builder::new().route_dir(dir).compile();
 }
 
+/// The stack the pipeline runs on. Parsing TOML, walking nested groups, building the tree and
+/// formatting nested generated code all recurse with the depth of the input; a generous stack
+/// of its own keeps deep (or hostile) route files from overflowing the build script's thread.
+const PIPELINE_STACK: usize = 256 << 20;
+
+/// Runs `work` on a thread with [`PIPELINE_STACK`] bytes of stack (memory is only committed as
+/// the stack is used).
+fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("routegen-codegen".into())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, work)
+            .expect("routegen-codegen could not start its pipeline thread");
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Stages 1 to 3, shared by code generation and the reference matcher: the validated router
 /// and the discovered files, or every problem found.
 fn front_end(
@@ -71,23 +91,51 @@ fn front_end(
     Ok((router, found))
 }
 
+/// Up to this many routes, the generated code is formatted with prettyplease by default.
+const PRETTY_ROUTE_LIMIT: usize = 2000;
+
+/// With `ROUTEGEN_TIMINGS` set, the time of each stage on stderr (build scripts show it with
+/// `cargo build -vv`): where build time goes for a large route set.
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(std::env::var_os("ROUTEGEN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn stage(&mut self, name: &str) {
+        if let Some(started) = &mut self.0 {
+            eprintln!("routegen-codegen: {name}: {:?}", started.elapsed());
+            *started = std::time::Instant::now();
+        }
+    }
+}
+
 /// The whole pipeline.
 fn run(
     dirs: &[discover::RouteDir],
     in_memory: &[(String, String)],
     base: &Path,
+    pretty: Option<bool>,
 ) -> Result<Generated, Errors> {
+    let mut timings = Timings::from_env();
     let (router, found) = front_end(dirs, in_memory, base)?;
+    timings.stage("discover, parse, validate");
     let compiled = compile::compile(&router);
+    timings.stage("compile");
     let tokens = expand::expand(&router, &compiled);
+    timings.stage("expand");
     let shown: Vec<String> = found
         .sources
         .files
         .iter()
         .map(|f| f.display.clone())
         .collect();
+    let pretty = pretty.unwrap_or(router.routes.len() <= PRETTY_ROUTE_LIMIT);
+    let code = format::format(tokens, &shown, pretty);
+    timings.stage("format");
     Ok(Generated {
-        code: format::format(tokens, &shown),
+        code,
         route_count: router.routes.len(),
         ignored_files: found.ignored,
     })

@@ -21,6 +21,10 @@ const GROUP_KEYS: &[&str] = &[
     "route",
     "group",
 ];
+/// Groups may nest this deep; the walk recurses once per level, and a limit turns a hostile
+/// file into an error instead of a stack overflow.
+const MAX_GROUP_DEPTH: usize = 128;
+
 const ROUTE_KEYS: &[&str] = &["name", "path", "method", "handler", "middleware", "meta"];
 
 /// Parses one route file. Returns `None` when the TOML itself is malformed (its syntax errors are
@@ -43,7 +47,11 @@ pub(crate) fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> O
             return None;
         }
     };
-    let mut walker = Walker { file, diags };
+    let mut walker = Walker {
+        file,
+        diags,
+        depth: 0,
+    };
     let scope = walker.scope(document.get_ref(), "route file", FILE_KEYS);
     Some(RouteFile { scope })
 }
@@ -51,6 +59,8 @@ pub(crate) fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> O
 struct Walker<'d> {
     file: FileId,
     diags: &'d mut Diagnostics,
+    /// How many groups enclose the table being read.
+    depth: usize,
 }
 
 type Value<'i> = TomlSpanned<DeValue<'i>>;
@@ -103,8 +113,18 @@ impl Walker<'_> {
             let decl = self.route(route, loc);
             scope.routes.push(decl);
         }
-        for (group, _) in self.tables(table, "group") {
+        for (group, loc) in self.tables(table, "group") {
+            if self.depth == MAX_GROUP_DEPTH {
+                self.diags.error(
+                    loc,
+                    format!("groups nested more than {MAX_GROUP_DEPTH} deep"),
+                    "this group is too deep",
+                );
+                break;
+            }
+            self.depth += 1;
             let group = self.scope(group, "group", GROUP_KEYS);
+            self.depth -= 1;
             scope.groups.push(group);
         }
         scope

@@ -10,6 +10,9 @@ use crate::diagnostic::{Diagnostics, Loc, Report, Sources};
 use crate::model::{MAX_EXTENSIONS, Route, Router, STANDARD_METHODS};
 use crate::pattern::{self, Piece, Segment};
 
+/// The most `/`-separated segments a pattern may have.
+pub(crate) const MAX_SEGMENTS: usize = 256;
+
 /// What a route inherits from its file and enclosing groups.
 #[derive(Clone, Default)]
 struct Inherited {
@@ -194,6 +197,23 @@ fn route(
             None
         }
     };
+    // Rule: a pattern has at most MAX_SEGMENTS segments. The tree stages recurse once per
+    // segment; the limit keeps a hostile route file from overflowing the build script's stack.
+    if let Some(pattern) = &pattern
+        && pattern.segments.len() > MAX_SEGMENTS
+    {
+        {
+            diags.error(
+                path.loc,
+                format!(
+                    "pattern has {} segments, more than the {MAX_SEGMENTS} allowed",
+                    pattern.segments.len()
+                ),
+                "too many segments",
+            );
+            return None;
+        }
+    }
     // A route with other problems (a bad handler, one bad method) still takes part in the
     // name and conflict checks, so those are reported in the same build; nothing is generated
     // from a build with errors anyway.
