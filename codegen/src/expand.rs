@@ -61,6 +61,27 @@ fn field(name: &str) -> Ident {
     }
 }
 
+/// The field patterns that bind a route's params to `p0`, `p1`, ... (names that cannot clash with
+/// the formatter or other locals); a param already called `pN` at index N binds in shorthand, as
+/// the `non_shorthand_field_patterns` lint asks.
+fn bind_params(route: &Route) -> Vec<TokenStream> {
+    route
+        .pattern
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let binding = format_ident!("p{}", i);
+            if binding == name {
+                quote!(#binding)
+            } else {
+                let field = field(name);
+                quote!(#field: #binding)
+            }
+        })
+        .collect()
+}
+
 fn has_params(router: &Router) -> bool {
     router.routes.iter().any(|r| !r.pattern.params.is_empty())
 }
@@ -152,12 +173,12 @@ fn route_impl(router: &Router) -> TokenStream {
         if used == 0 {
             return quote! { Route::#name => ::routegen::Params::__new([("", ""); #max_params], 0), };
         }
-        let fields: Vec<Ident> = route.pattern.params.iter().map(|(p, _)| field(p)).collect();
+        let patterns = bind_params(route);
         let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
         let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
         let padding = (used..max_count).map(|_| quote!(("", "")));
         quote! {
-            Route::#name { #(#fields: #bindings),* } => ::routegen::Params::__new(
+            Route::#name { #(#patterns),* } => ::routegen::Params::__new(
                 [#((#names, *#bindings),)* #(#padding,)*],
                 #used_lit,
             ),
@@ -251,9 +272,8 @@ fn display_impl(router: &Router) -> TokenStream {
         if route.pattern.params.is_empty() {
             quote! { Route::#name => { #(#writes)* } }
         } else {
-            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
-            let bindings = (0..route.pattern.params.len()).map(|i| format_ident!("p{}", i));
-            quote! { Route::#name { #(#fields: #bindings),* } => { #(#writes)* } }
+            let patterns = bind_params(route);
+            quote! { Route::#name { #(#patterns),* } => { #(#writes)* } }
         }
     });
     let phantom = phantom_arm(router);
@@ -464,8 +484,8 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
     quote! {
         /// Finds the highest-priority route whose pattern matches `path` and that accepts
         /// `method`. Priority at each segment: static text, then a parameter with literal text
-        /// around it (longest first), then a plain parameter, then a catch-all; a dead end
-        /// backtracks to the next candidate. Never allocates.
+        /// around it (longest prefix first, then longest suffix), then a plain parameter, then a
+        /// catch-all; a dead end backtracks to the next candidate. Never allocates.
         ///
         /// # Errors
         /// [`MatchError::NotFound`](::routegen::MatchError::NotFound) when no pattern matches,

@@ -186,8 +186,8 @@ pub static ROUTES: [::routegen::RouteInfo; 6] = [
 ];
 /// Finds the highest-priority route whose pattern matches `path` and that accepts
 /// `method`. Priority at each segment: static text, then a parameter with literal text
-/// around it (longest first), then a plain parameter, then a catch-all; a dead end
-/// backtracks to the next candidate. Never allocates.
+/// around it (longest prefix first, then longest suffix), then a plain parameter, then a
+/// catch-all; a dead end backtracks to the next candidate. Never allocates.
 ///
 /// # Errors
 /// [`MatchError::NotFound`](::routegen::MatchError::NotFound) when no pattern matches,

@@ -86,7 +86,7 @@ pub fn toml(routes: &[RouteSpec]) -> String {
 pub struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -95,7 +95,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     pub fn chance(&mut self, percent: usize) -> bool {
@@ -208,7 +208,8 @@ pub fn fill(pattern: &str, rng: &mut Rng) -> String {
             let tail: Vec<&str> = (0..parts).map(|_| *rng.pick(&VALUES)).collect();
             path.push_str(&tail.join("/"));
         } else {
-            path.push_str(*rng.pick(&VALUES));
+            let value: &&str = rng.pick(&VALUES);
+            path.push_str(value);
         }
         rest = &rest[close + 1..];
     }

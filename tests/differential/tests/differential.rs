@@ -18,8 +18,11 @@ fn reference(toml: &str) -> Reference {
         .expect("the set compiled, so it validates")
 }
 
+/// An answer with owned params, comparable across the three matchers.
+type Answer = Result<(usize, Vec<(String, String)>), MatchError>;
+
 /// An outcome as text, comparable across the three matchers.
-fn show(outcome: &Result<(usize, Vec<(String, String)>), MatchError>) -> String {
+fn show(outcome: &Answer) -> String {
     match outcome {
         Ok((index, params)) => format!("route #{index} {params:?}"),
         Err(MatchError::MethodNotAllowed { allowed }) => format!("405 [{allowed}]"),
@@ -27,7 +30,7 @@ fn show(outcome: &Result<(usize, Vec<(String, String)>), MatchError>) -> String 
     }
 }
 
-fn owned(outcome: Outcome<'_>) -> Result<(usize, Vec<(String, String)>), MatchError> {
+fn owned(outcome: Outcome<'_>) -> Answer {
     outcome.map(|(index, params)| {
         let params = params
             .into_iter()
@@ -41,7 +44,7 @@ fn from_reference(
     reference: &Reference,
     method: Method,
     path: &str,
-) -> Result<(usize, Vec<(String, String)>), MatchError> {
+) -> Answer {
     reference.recognize(method, path).map(|m| {
         let params = m
             .params
