@@ -506,6 +506,11 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
 
 fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
     let seed = table.hash.seed;
+    let hash_fn = if table.hash.sampled {
+        format_ident!("hash_sampled")
+    } else {
+        format_ident!("hash")
+    };
     let displacements: Vec<Literal> = table
         .hash
         .displacements
@@ -549,7 +554,7 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
             static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
             static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
             static ROUTES_BY_SLOT: [(u64, Route<'static>); #route_count] = [#(#routes),*];
-            let hash = ::routegen::__private::hash(path.as_bytes(), #seed);
+            let hash = ::routegen::__private::#hash_fn(path.as_bytes(), #seed);
             let (key, start, end) = SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];
             if key == path {
                 for &(mask, route) in &ROUTES_BY_SLOT[start as usize..end as usize] {
@@ -671,9 +676,12 @@ impl TreeEmitter<'_> {
                 ::core::option::Option::None
             }
         });
+        // A `let` first, so the block is not a lone `if` that clippy asks to collapse into the
+        // enclosing one.
         let call = quote! {{
-            if let ::core::option::Option::Some(route) = #name(path, seg_end, m, caps, allowed) {
-                return ::core::option::Option::Some(route);
+            let found = #name(path, seg_end, m, caps, allowed);
+            if found.is_some() {
+                return found;
             }
         }};
         (call, 1)

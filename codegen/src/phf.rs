@@ -5,11 +5,14 @@
 //! here, that sends all of its keys to free slots. A lookup is then one hash, two array reads and
 //! one key comparison to confirm, whatever the number of routes.
 
-use routegen::__private::{hash, slot};
+use routegen::__private::{hash, hash_sampled, sample, slot};
 
 /// The table the generated code embeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PerfectHash {
+    /// Whether keys are hashed with `hash_sampled` (length and both ends, constant time) rather
+    /// than `hash` (every byte): sampled whenever the samples of the keys are all distinct.
+    pub sampled: bool,
     pub seed: u64,
     pub displacements: Vec<u32>,
     /// For each slot, the index of the key stored there.
@@ -23,24 +26,40 @@ const MAX_DISPLACEMENT: u32 = 1 << 16;
 
 /// Builds a perfect hash for distinct keys. Deterministic: the same keys give the same table.
 pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
+    let mut samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
+    samples.sort_unstable();
+    let sampled = samples.windows(2).all(|pair| pair[0] != pair[1]);
     let slot_count = (keys.len() + keys.len() / 4).max(1);
     let bucket_count = keys.len().div_ceil(KEYS_PER_BUCKET).max(1);
     for attempt in 0u64.. {
         let seed = 0x5EED_0000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        if let Some(table) = try_seed(keys, seed, slot_count, bucket_count) {
+        if let Some(table) = try_seed(keys, sampled, seed, slot_count, bucket_count) {
             return table;
         }
     }
     unreachable!("some seed separates any set of distinct keys")
 }
 
+/// The hash the generated lookup will compute for `key`.
+pub(crate) fn key_hash(key: &[u8], sampled: bool, seed: u64) -> u64 {
+    if sampled {
+        hash_sampled(key, seed)
+    } else {
+        hash(key, seed)
+    }
+}
+
 fn try_seed(
     keys: &[&[u8]],
+    sampled: bool,
     seed: u64,
     slot_count: usize,
     bucket_count: usize,
 ) -> Option<PerfectHash> {
-    let hashes: Vec<u64> = keys.iter().map(|key| hash(key, seed)).collect();
+    let hashes: Vec<u64> = keys
+        .iter()
+        .map(|key| key_hash(key, sampled, seed))
+        .collect();
     let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); bucket_count];
     for (key, &h) in hashes.iter().enumerate() {
         let bucket = routegen::__private::reduce((h >> 32) as u32, bucket_count);
@@ -76,6 +95,7 @@ fn try_seed(
         }
     }
     Some(PerfectHash {
+        sampled,
         seed,
         displacements,
         slots,
@@ -90,7 +110,7 @@ mod tests {
         let bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
         let table = build(&bytes);
         for (index, key) in bytes.iter().enumerate() {
-            let h = hash(key, table.seed);
+            let h = key_hash(key, table.sampled, table.seed);
             let s = slot(h, &table.displacements, table.slots.len());
             assert_eq!(table.slots[s], Some(index), "key {:?}", keys[index]);
         }
@@ -107,6 +127,19 @@ mod tests {
                 .map(|i| format!("/users/{i}/profile"))
                 .collect::<Vec<_>>(),
         );
+    }
+
+    #[test]
+    fn samples_when_the_ends_tell_keys_apart() {
+        let distinct: Vec<&[u8]> = vec![b"/a", b"/users/list", b"/users/item"];
+        assert!(build(&distinct).sampled);
+        let same_ends: Vec<&[u8]> = vec![b"/abcdefgh-1-ijklmnop", b"/abcdefgh-2-ijklmnop"];
+        let table = build(&same_ends);
+        assert!(!table.sampled);
+        check(&[
+            "/abcdefgh-1-ijklmnop".to_owned(),
+            "/abcdefgh-2-ijklmnop".to_owned(),
+        ]);
     }
 
     #[test]

@@ -39,6 +39,48 @@ pub const fn hash(bytes: &[u8], seed: u64) -> u64 {
     h ^ (h >> 32)
 }
 
+/// A hash of the key's length and its first and last eight bytes: constant time whatever the
+/// key's length, so a long path costs no more to look up than a short one. The generator uses it
+/// whenever those samples tell the route set's static paths apart, and [`hash`] otherwise.
+#[inline]
+pub fn hash_sampled(bytes: &[u8], seed: u64) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let len = bytes.len();
+    let (first, last) = if len >= 8 {
+        (load8(&bytes[..8]), load8(&bytes[len - 8..]))
+    } else {
+        let mut word = 0u64;
+        for (i, &byte) in bytes.iter().enumerate() {
+            word |= (byte as u64) << (8 * i);
+        }
+        (word, 0)
+    };
+    let mut h = (seed ^ (len as u64).wrapping_mul(K) ^ first).wrapping_mul(K);
+    h = (h.rotate_left(31) ^ last).wrapping_mul(K);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
+}
+
+/// The sample [`hash_sampled`] reads: two keys with the same sample always hash alike.
+pub fn sample(bytes: &[u8]) -> (usize, u64, u64) {
+    let len = bytes.len();
+    if len >= 8 {
+        (len, load8(&bytes[..8]), load8(&bytes[len - 8..]))
+    } else {
+        let mut padded = [0u8; 8];
+        padded[..len].copy_from_slice(bytes);
+        (len, load8(&padded), 0)
+    }
+}
+
+#[inline(always)]
+fn load8(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(word)
+}
+
 /// Maps a 32-bit value onto `0..n` without a division (Lemire's multiply-shift range reduction).
 #[inline]
 pub const fn reduce(x: u32, n: usize) -> usize {
@@ -87,6 +129,27 @@ mod tests {
         assert_eq!(segment_end("/a/bc", 1), 2);
         assert_eq!(segment_end("/a/bc", 3), 5);
         assert_eq!(segment_end("/a/bc", 5), 5);
+    }
+
+    #[test]
+    fn sampled_hash_reads_length_and_both_ends() {
+        let seed = 7;
+        assert_ne!(hash_sampled(b"/a", seed), hash_sampled(b"/b", seed));
+        assert_ne!(hash_sampled(b"/a", seed), hash_sampled(b"/a\0", seed));
+        assert_ne!(
+            hash_sampled(b"/repos/x/issues", seed),
+            hash_sampled(b"/repos/x/issuez", seed)
+        );
+        // The middle is not read: same length, same ends.
+        assert_eq!(
+            hash_sampled(b"/abcdefgh-1-ijklmnop", seed),
+            hash_sampled(b"/abcdefgh-2-ijklmnop", seed)
+        );
+        assert_eq!(
+            sample(b"/abcdefgh-1-ijklmnop"),
+            sample(b"/abcdefgh-2-ijklmnop")
+        );
+        assert_ne!(sample(b"/a"), sample(b"/b"));
     }
 
     #[test]

@@ -208,12 +208,15 @@ pub fn recognize<'p>(
         allowed: &mut u64,
     ) -> ::core::option::Option<Route<'p>> {
         static DISPLACEMENTS: [u32; 1] = [0];
-        static SLOTS: [(&str, u32, u32); 2] = [("/devices", 0, 1), ("/health", 1, 2)];
+        static SLOTS: [(&str, u32, u32); 2] = [("/health", 1, 2), ("/devices", 0, 1)];
         static ROUTES_BY_SLOT: [(u64, Route<'static>); 2] = [
             (0x5, Route::DeviceList),
             (0xffffffffffffffff, Route::Health),
         ];
-        let hash = ::routegen::__private::hash(path.as_bytes(), 6840123409045651456u64);
+        let hash = ::routegen::__private::hash_sampled(
+            path.as_bytes(),
+            6840123409045651456u64,
+        );
         let (key, start, end) = SLOTS[::routegen::__private::slot(
             hash,
             &DISPLACEMENTS,
