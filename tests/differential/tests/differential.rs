@@ -40,11 +40,7 @@ fn owned(outcome: Outcome<'_>) -> Answer {
     })
 }
 
-fn from_reference(
-    reference: &Reference,
-    method: Method,
-    path: &str,
-) -> Answer {
+fn from_reference(reference: &Reference, method: Method, path: &str) -> Answer {
     reference.recognize(method, path).map(|m| {
         let params = m
             .params
