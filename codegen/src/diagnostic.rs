@@ -35,6 +35,22 @@ pub(crate) struct SourceFile {
     /// The path shown to users: relative to the crate's manifest directory when inside it.
     pub display: String,
     pub text: String,
+    /// The byte offset where each line starts, so a location is a binary search, not a scan of
+    /// the file (a scan per route was quadratic in a large file).
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(display: String, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            display,
+            text,
+            line_starts,
+        }
+    }
 }
 
 /// Every route file of a build, indexed by [`FileId`].
@@ -46,12 +62,11 @@ pub(crate) struct Sources {
 impl Sources {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let text = &self.files[file].text;
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, text[line_start..offset].chars().count() + 1)
+        let source = &self.files[file];
+        let offset = floor_char_boundary(&source.text, offset.min(source.text.len()));
+        let line = source.line_starts.partition_point(|&start| start <= offset);
+        let line_start = source.line_starts[line - 1];
+        (line, source.text[line_start..offset].chars().count() + 1)
     }
 }
 

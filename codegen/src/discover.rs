@@ -102,7 +102,7 @@ fn read(path: &Path, base: &Path, sources: &mut Sources, diags: &mut Diagnostics
         .replace('\\', "/");
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => sources.files.push(SourceFile { display, text }),
+            Ok(text) => sources.files.push(SourceFile::new(display, text)),
             Err(_) => diags.push(Report::general(format!(
                 "route file `{display}` is not valid UTF-8"
             ))),

@@ -431,6 +431,7 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
             router,
             functions: Vec::new(),
             uses_methods: false,
+            capture_slots: compiled.capture_slots,
         };
         let (root_body, _) = emitter.dispatch(&compiled.tree);
         let (m, allowed) = method_args(emitter.uses_methods);
@@ -588,6 +589,8 @@ struct TreeEmitter<'r> {
     /// mask (`m`) or the 405 set (`allowed`): a function whose routes all accept any method
     /// does not, and names those arguments `_m` and `_allowed` to stay warning-free.
     uses_methods: bool,
+    /// The length of the capture array every tree function takes.
+    capture_slots: usize,
 }
 
 impl TreeEmitter<'_> {
@@ -663,7 +666,7 @@ impl TreeEmitter<'_> {
         self.uses_methods = true;
         let (m, allowed) = method_args(inner_uses_methods);
         let name = format_ident!("node_{}", self.functions.len());
-        let slots = lit(self.slots());
+        let slots = lit(self.capture_slots);
         self.functions.push(quote! {
             fn #name<'p>(
                 path: &'p str,
@@ -685,16 +688,6 @@ impl TreeEmitter<'_> {
             }
         }};
         (call, 1)
-    }
-
-    fn slots(&self) -> usize {
-        self.router
-            .routes
-            .iter()
-            .filter(|r| !r.is_static())
-            .map(|r| r.pattern.params.len())
-            .max()
-            .unwrap_or(0)
     }
 
     /// Code that reads the segment starting at `start` and tries the children in priority order.

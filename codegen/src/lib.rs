@@ -76,10 +76,10 @@ fn front_end(
     let mut diags = diagnostic::Diagnostics::default();
     let mut found = discover::discover(dirs, base, &mut diags);
     for (name, text) in in_memory {
-        found.sources.files.push(diagnostic::SourceFile {
-            display: name.clone(),
-            text: text.clone(),
-        });
+        found
+            .sources
+            .files
+            .push(diagnostic::SourceFile::new(name.clone(), text.clone()));
     }
     let files: Vec<ast::RouteFile> = (found.sources.files.iter().enumerate())
         .filter_map(|(id, source)| parse::parse_file(id, &source.text, &mut diags))

@@ -342,10 +342,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         let parsed = parse_file(0, text, &mut diags);
         let sources = Sources {
-            files: vec![SourceFile {
-                display: "routes/x.toml".into(),
-                text: text.into(),
-            }],
+            files: vec![SourceFile::new("routes/x.toml".into(), text.into())],
         };
         let errors = if diags.has_errors() {
             diags
