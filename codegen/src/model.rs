@@ -73,14 +73,6 @@ impl Router {
 }
 
 impl Route {
-    /// Whether the route has no parameters, so exactly one path matches it.
-    pub fn is_static(&self) -> bool {
-        self.pattern
-            .segments
-            .iter()
-            .all(|segment| matches!(segment, Segment::Static(_)))
-    }
-
     /// The single path a static route matches.
     pub fn static_path(&self) -> Option<String> {
         let mut path = String::new();
