@@ -202,17 +202,15 @@ fn route(
     if let Some(pattern) = &pattern
         && pattern.segments.len() > MAX_SEGMENTS
     {
-        {
-            diags.error(
-                path.loc,
-                format!(
-                    "pattern has {} segments, more than the {MAX_SEGMENTS} allowed",
-                    pattern.segments.len()
-                ),
-                "too many segments",
-            );
-            return None;
-        }
+        diags.error(
+            path.loc,
+            format!(
+                "pattern has {} segments, more than the {MAX_SEGMENTS} allowed",
+                pattern.segments.len()
+            ),
+            "too many segments",
+        );
+        return None;
     }
     // A route with other problems (a bad handler, one bad method) still takes part in the
     // name and conflict checks, so those are reported in the same build; nothing is generated
