@@ -5,6 +5,17 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::Errors;
+use crate::ast::Transport;
+use crate::discover::{Mount, RouteDir};
+use crate::source::{RouteSource, SourceHandle};
+
+/// A route directory as the build script named it.
+#[derive(Debug, Clone)]
+struct DirSpec {
+    dir: PathBuf,
+    transport: Option<Transport>,
+    mount: Mount,
+}
 
 /// Configures and runs the generator. Start from [`Builder::new`], chain options, and end with
 /// [`compile`](Builder::compile) in a build script (or [`generate`](Builder::generate) to get the
@@ -19,7 +30,8 @@ use crate::Errors;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
-    route_dirs: Vec<PathBuf>,
+    route_dirs: Vec<DirSpec>,
+    sources: Vec<SourceHandle>,
     in_memory: Vec<(String, String)>,
     out_dir: Option<PathBuf>,
     output_file: String,
@@ -40,8 +52,8 @@ pub struct Generated {
     pub code: String,
     /// How many routes it defines.
     pub route_count: usize,
-    /// Files under the route directories that are not route files (not `*.toml`) and were
-    /// therefore not read.
+    /// Files under the route directories that are not route files (not `*.toml` or `*.json`)
+    /// and were therefore not read.
     pub ignored_files: Vec<String>,
 }
 
@@ -50,6 +62,7 @@ impl Builder {
     pub fn new() -> Builder {
         Builder {
             route_dirs: Vec::new(),
+            sources: Vec::new(),
             in_memory: Vec::new(),
             out_dir: None,
             output_file: "routes.rs".to_owned(),
@@ -58,21 +71,68 @@ impl Builder {
         }
     }
 
-    /// Adds a directory of route files, searched recursively for `*.toml`. A relative path is
-    /// relative to the crate's manifest directory. All directories are validated together, as
-    /// one route set.
+    /// Adds a directory of route files, searched recursively for `*.toml` and `*.json`. A
+    /// relative path is relative to the crate's manifest directory. All sources are validated
+    /// together, as one route set.
     ///
     /// ```no_run
     /// routegen_codegen::Builder::new().route_dir("routes").compile();
     /// ```
-    pub fn route_dir(mut self, dir: impl AsRef<Path>) -> Builder {
-        self.route_dirs.push(dir.as_ref().to_path_buf());
+    pub fn route_dir(self, dir: impl AsRef<Path>) -> Builder {
+        self.dir(dir, None, Mount::None)
+    }
+
+    /// Adds a directory whose files route `transport`: they need no `transport` key, and one
+    /// they write must agree.
+    ///
+    /// ```no_run
+    /// use routegen_codegen::{Builder, Transport};
+    /// Builder::new().route_dir("routes").transport_dir(Transport::Mqtt, "topics").compile();
+    /// ```
+    pub fn transport_dir(self, transport: Transport, dir: impl AsRef<Path>) -> Builder {
+        self.dir(dir, Some(transport), Mount::None)
+    }
+
+    /// Adds a directory whose HTTP routes all live under `prefix` (`"/admin"`), as if each of
+    /// its files started with that prefix.
+    ///
+    /// ```no_run
+    /// routegen_codegen::Builder::new().route_dir("routes").mount("/admin", "admin").compile();
+    /// ```
+    pub fn mount(self, prefix: impl Into<String>, dir: impl AsRef<Path>) -> Builder {
+        self.dir(dir, None, Mount::At(prefix.into()))
+    }
+
+    /// Adds a directory of plugins: the routes of each entry `<name>` (a file `<name>.toml` or
+    /// `<name>.json`, or a directory `<name>/`) live under `<prefix>/<name>`.
+    ///
+    /// ```no_run
+    /// // plugins/auth.toml -> /plugins/auth/..., plugins/billing/*.toml -> /plugins/billing/...
+    /// routegen_codegen::Builder::new().mount_each("/plugins", "plugins").compile();
+    /// ```
+    pub fn mount_each(self, prefix: impl Into<String>, dir: impl AsRef<Path>) -> Builder {
+        self.dir(dir, None, Mount::Each(prefix.into()))
+    }
+
+    fn dir(mut self, dir: impl AsRef<Path>, transport: Option<Transport>, mount: Mount) -> Builder {
+        self.route_dirs.push(DirSpec {
+            dir: dir.as_ref().to_path_buf(),
+            transport,
+            mount,
+        });
         self
     }
 
-    /// Adds one route file given as text, shown as `name` in diagnostics and `RouteInfo::file`.
-    /// It is validated together with the route directories, after their files. For route files
-    /// made by a program (tests, tools, another format converted to TOML).
+    /// Adds a programmatic source of routes (see [`RouteSource`]), validated together with the
+    /// route directories.
+    pub fn source(mut self, source: impl RouteSource + 'static) -> Builder {
+        self.sources.push(SourceHandle(std::sync::Arc::new(source)));
+        self
+    }
+
+    /// Adds one route file given as text, shown as `name` in diagnostics and `RouteInfo::file`;
+    /// JSON when `name` ends in `.json`, TOML otherwise. It is validated together with the
+    /// other sources, after them. For route files made by a program (tests, tools).
     ///
     /// ```
     /// let generated = routegen_codegen::Builder::new()
@@ -134,8 +194,7 @@ impl Builder {
     /// Every problem found in the route files, rendered like rustc's diagnostics.
     pub fn generate(&self) -> Result<Generated, Errors> {
         let base = self.base();
-        let dirs = self.dirs(&base);
-        crate::with_large_stack(|| crate::run(&dirs, &self.in_memory, &base, self.pretty))
+        crate::with_large_stack(|| crate::run(&self.inputs(&base), &base, self.pretty))
     }
 
     /// Validates the routes and returns the reference matcher over them (see [`Reference`]),
@@ -147,20 +206,26 @@ impl Builder {
     /// [`Reference`]: crate::Reference
     pub fn reference(&self) -> Result<crate::Reference, Errors> {
         let base = self.base();
-        let dirs = self.dirs(&base);
-        let (router, _) =
-            crate::with_large_stack(|| crate::front_end(&dirs, &self.in_memory, &base))?;
-        Ok(crate::Reference::new(router))
+        let (routers, _) =
+            crate::with_large_stack(|| crate::front_end(&self.inputs(&base), &base))?;
+        Ok(crate::Reference::new(routers.http))
     }
 
-    fn dirs(&self, base: &Path) -> Vec<crate::discover::RouteDir> {
-        self.route_dirs
-            .iter()
-            .map(|dir| crate::discover::RouteDir {
-                shown: dir.display().to_string(),
-                path: base.join(dir),
-            })
-            .collect()
+    fn inputs(&self, base: &Path) -> crate::Inputs {
+        crate::Inputs {
+            dirs: self
+                .route_dirs
+                .iter()
+                .map(|spec| RouteDir {
+                    shown: spec.dir.display().to_string(),
+                    path: base.join(&spec.dir),
+                    transport: spec.transport,
+                    mount: spec.mount.clone(),
+                })
+                .collect(),
+            sources: self.sources.clone(),
+            in_memory: self.in_memory.clone(),
+        }
     }
 
     /// The build-script entry point: tells cargo to rerun when a route file changes, generates
@@ -173,16 +238,25 @@ impl Builder {
         let base = self.base();
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        for dir in &self.route_dirs {
+        for spec in &self.route_dirs {
             // cargo scans a directory recursively for changes, so adding, editing or deleting a
             // route file reruns the build script.
-            let _ = writeln!(out, "cargo::rerun-if-changed={}", base.join(dir).display());
+            let _ = writeln!(
+                out,
+                "cargo::rerun-if-changed={}",
+                base.join(&spec.dir).display()
+            );
+        }
+        for source in &self.sources {
+            for path in source.0.watched(&base) {
+                let _ = writeln!(out, "cargo::rerun-if-changed={}", base.join(path).display());
+            }
         }
         let result = self.generate().and_then(|generated| {
             for ignored in &generated.ignored_files {
                 let _ = writeln!(
                     out,
-                    "cargo::warning=routegen: ignoring {ignored}: route files end in .toml"
+                    "cargo::warning=routegen: ignoring {ignored}: route files end in .toml or .json"
                 );
             }
             self.write(&generated.code)

@@ -149,3 +149,157 @@ impl Node {
         }
     }
 }
+
+/// A node of a topic tree (MQTT topics, WebSocket channels): the routes that consumed the same
+/// levels so far. Same-shape routes conflict, so a node ends at most one route and has at most
+/// one tail.
+#[derive(Debug, Default)]
+pub(crate) struct LevelNode {
+    /// The route whose pattern ends at this node.
+    pub leaf: Option<usize>,
+    /// Children by exact level text, sorted.
+    pub statics: Vec<(String, LevelNode)>,
+    /// The `{param}` child.
+    pub param: Option<Box<LevelNode>>,
+    /// The route whose `{*tail}` starts at this node's next level.
+    pub tail: Option<usize>,
+    /// How many parameters the routes through this node captured before it.
+    pub captured: usize,
+}
+
+/// The topic tree of `routes` (indices into `router.routes`).
+pub(crate) fn level_tree(router: &Router, routes: &[usize]) -> LevelNode {
+    let mut root = LevelNode::default();
+    for &index in routes {
+        let mut node = &mut root;
+        for segment in &router.routes[index].pattern.segments {
+            let captured = node.captured;
+            node = match segment {
+                Segment::Static(text) => {
+                    let position =
+                        match node.statics.binary_search_by(|(t, _)| t.as_str().cmp(text)) {
+                            Ok(position) => position,
+                            Err(position) => {
+                                let child = LevelNode {
+                                    captured,
+                                    ..LevelNode::default()
+                                };
+                                node.statics.insert(position, (text.clone(), child));
+                                position
+                            }
+                        };
+                    &mut node.statics[position].1
+                }
+                Segment::Param { .. } => node.param.get_or_insert_with(|| {
+                    Box::new(LevelNode {
+                        captured: captured + 1,
+                        ..LevelNode::default()
+                    })
+                }),
+                Segment::CatchAll { .. } => {
+                    node.tail = Some(index);
+                    break;
+                }
+            };
+        }
+        if !matches!(
+            router.routes[index].pattern.segments.last(),
+            Some(Segment::CatchAll { .. })
+        ) {
+            node.leaf = Some(index);
+        }
+    }
+    root
+}
+
+/// One MQTT subscription the generated `SUBSCRIPTIONS` lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Subscription {
+    /// The topic filter, without the `$share/<group>/` part.
+    pub filter: String,
+    pub qos: u8,
+    pub group: Option<String>,
+}
+
+impl Subscription {
+    /// The string to subscribe with.
+    pub fn full_filter(&self) -> String {
+        match &self.group {
+            Some(group) => format!("$share/{group}/{}", self.filter),
+            None => self.filter.clone(),
+        }
+    }
+}
+
+/// The topic filter a route subscribes with: a `{param}` is `+`, a `{*tail}` is `#`.
+pub(crate) fn topic_filter(segments: &[Segment]) -> String {
+    let levels: Vec<&str> = segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Static(text) => text.as_str(),
+            Segment::Param { .. } => "+",
+            Segment::CatchAll { .. } => "#",
+        })
+        .collect();
+    levels.join("/")
+}
+
+/// Whether every topic that `inner` matches is matched by `outer` (MQTT 3.1.1, 4.7): `#` matches
+/// any remaining levels and the parent level, `+` one level, and neither matches a first level
+/// starting with `$`.
+pub(crate) fn filter_covers(outer: &str, inner: &str) -> bool {
+    let outer: Vec<&str> = outer.split('/').collect();
+    let inner: Vec<&str> = inner.split('/').collect();
+    for i in 0.. {
+        let system = i == 0 && inner.first().is_some_and(|level| level.starts_with('$'));
+        match (outer.get(i).copied(), inner.get(i).copied()) {
+            (Some("#"), _) => return !system,
+            (Some("+"), Some(level)) if level != "#" && !system => {}
+            (Some(a), Some(b)) if a == b => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+    unreachable!("the loop returns once a filter ends")
+}
+
+/// The subscriptions for the MQTT routes: one filter per route, less those covered by another
+/// filter of the same share group (a client would get such messages twice), each kept filter
+/// taking the highest QoS of those it covers. Sorted by group, then filter.
+pub(crate) fn subscriptions(router: &Router) -> Vec<Subscription> {
+    let mut all: Vec<Subscription> = router
+        .routes
+        .iter()
+        .map(|route| Subscription {
+            filter: topic_filter(&route.pattern.segments),
+            qos: route.qos,
+            group: route.shared.clone(),
+        })
+        .collect();
+    all.sort_by(|a, b| (&a.group, &a.filter).cmp(&(&b.group, &b.filter)));
+    let mut kept: Vec<Subscription> = Vec::new();
+    for (i, candidate) in all.iter().enumerate() {
+        let covered = all.iter().enumerate().any(|(j, other)| {
+            j != i
+                && other.group == candidate.group
+                && filter_covers(&other.filter, &candidate.filter)
+                && (other.filter != candidate.filter || j < i)
+        });
+        if covered {
+            continue;
+        }
+        let qos = all
+            .iter()
+            .filter(|other| {
+                other.group == candidate.group && filter_covers(&candidate.filter, &other.filter)
+            })
+            .map(|other| other.qos)
+            .max()
+            .unwrap_or(candidate.qos);
+        kept.push(Subscription {
+            qos,
+            ..candidate.clone()
+        });
+    }
+    kept
+}

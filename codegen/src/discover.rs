@@ -4,23 +4,60 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostics, Report, SourceFile, Sources};
+use crate::ast::{Format, Transport};
+use crate::diagnostic::{Diagnostics, FileId, Report, SourceFile, Sources};
 
 /// A route directory as the user named it, and where it is.
+#[derive(Debug, Clone)]
 pub(crate) struct RouteDir {
     pub shown: String,
     pub path: PathBuf,
+    /// The transport of its files, when the build script gives one.
+    pub transport: Option<Transport>,
+    pub mount: Mount,
 }
 
-/// What discovery found besides the sources: files it passed over, to warn about.
+/// Where a directory's routes are mounted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Mount {
+    /// Where the files say.
+    None,
+    /// Every route under this prefix.
+    At(String),
+    /// The routes of each entry `<name>` of the directory (a file `<name>.toml` or a directory
+    /// `<name>/`) under `<prefix>/<name>`: one prefix per plugin.
+    Each(String),
+}
+
+/// A route file to parse, and what its source says about it.
+#[derive(Debug, Clone)]
+pub(crate) struct Input {
+    pub file: FileId,
+    pub format: Format,
+    pub transport: Option<Transport>,
+    pub mount: Option<String>,
+}
+
+/// What discovery found: the files, the route files among them, and the files it passed over
+/// (to warn about).
 #[derive(Debug, Default)]
 pub(crate) struct Discovered {
     pub sources: Sources,
+    pub inputs: Vec<Input>,
     pub ignored: Vec<String>,
 }
 
-/// Reads every `*.toml` file under the directories. `base` is the crate's manifest directory:
-/// paths inside it are shown relative to it, as rustc shows source paths.
+/// The format of a route file, by its extension; `None` for other files.
+pub(crate) fn format_of(path: &Path) -> Option<Format> {
+    match path.extension()?.to_str()? {
+        "toml" => Some(Format::Toml),
+        "json" => Some(Format::Json),
+        _ => None,
+    }
+}
+
+/// Reads every `*.toml` and `*.json` file under the directories. `base` is the crate's manifest
+/// directory: paths inside it are shown relative to it, as rustc shows source paths.
 pub(crate) fn discover(dirs: &[RouteDir], base: &Path, diags: &mut Diagnostics) -> Discovered {
     let mut found = Discovered::default();
     for dir in dirs {
@@ -29,7 +66,24 @@ pub(crate) fn discover(dirs: &[RouteDir], base: &Path, diags: &mut Diagnostics) 
                 let mut files = Vec::new();
                 walk(&dir.path, &mut files, &mut found.ignored, diags, 0);
                 for file in files {
-                    read(&file, base, &mut found.sources, diags);
+                    let mount = match &dir.mount {
+                        Mount::None => None,
+                        Mount::At(prefix) => Some(prefix.clone()),
+                        Mount::Each(prefix) => {
+                            Some(format!("{prefix}/{}", entry_name(&dir.path, &file)))
+                        }
+                    };
+                    let Some(format) = format_of(&file) else {
+                        continue;
+                    };
+                    if let Some(id) = read(&file, base, &mut found.sources, diags) {
+                        found.inputs.push(Input {
+                            file: id,
+                            format,
+                            transport: dir.transport,
+                            mount,
+                        });
+                    }
                 }
             }
             Ok(_) => diags.push(Report::general(format!(
@@ -44,6 +98,20 @@ pub(crate) fn discover(dirs: &[RouteDir], base: &Path, diags: &mut Diagnostics) 
     }
     found.ignored.sort();
     found
+}
+
+/// The entry of `dir` that holds `file`: `auth` for `dir/auth.toml` and for `dir/auth/x.toml`.
+fn entry_name(dir: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(dir).unwrap_or(file);
+    let mut components = relative.components();
+    let first = Path::new(components.next().map_or("".as_ref(), |c| c.as_os_str()));
+    let name = if components.next().is_none() {
+        first.file_stem()
+    } else {
+        first.file_name()
+    };
+    name.map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Directories nested deeper than this are reported rather than followed: a symlink loop
@@ -86,7 +154,7 @@ fn walk(
         }
         if path.is_dir() {
             walk(&path, files, ignored, diags, depth + 1);
-        } else if path.extension().is_some_and(|ext| ext == "toml") {
+        } else if format_of(&path).is_some() {
             files.push(path);
         } else {
             ignored.push(path.display().to_string());
@@ -94,7 +162,12 @@ fn walk(
     }
 }
 
-fn read(path: &Path, base: &Path, sources: &mut Sources, diags: &mut Diagnostics) {
+fn read(
+    path: &Path,
+    base: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
     let display = path
         .strip_prefix(base)
         .unwrap_or(path)
@@ -102,13 +175,22 @@ fn read(path: &Path, base: &Path, sources: &mut Sources, diags: &mut Diagnostics
         .replace('\\', "/");
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => sources.files.push(SourceFile::new(display, text)),
-            Err(_) => diags.push(Report::general(format!(
-                "route file `{display}` is not valid UTF-8"
-            ))),
+            Ok(text) => {
+                sources.files.push(SourceFile::new(display, text));
+                Some(sources.files.len() - 1)
+            }
+            Err(_) => {
+                diags.push(Report::general(format!(
+                    "route file `{display}` is not valid UTF-8"
+                )));
+                None
+            }
         },
-        Err(error) => diags.push(Report::general(format!(
-            "cannot read route file `{display}`: {error}"
-        ))),
+        Err(error) => {
+            diags.push(Report::general(format!(
+                "cannot read route file `{display}`: {error}"
+            )));
+            None
+        }
     }
 }

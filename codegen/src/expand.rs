@@ -24,27 +24,124 @@ fn lit(n: usize) -> Literal {
 
 use crate::ast::MetaValue;
 use crate::compile::{Compiled, Node, StaticTable};
-use crate::model::{ANY_METHOD_BIT, Route, Router, STANDARD_METHODS};
+use crate::model::{ANY_METHOD_BIT, Route, RouteKind, Router, Routers, STANDARD_METHODS};
 use crate::pattern::Segment;
 
 /// Tree nodes inlined into one generated function before a subtree moves to a function of its
 /// own: large enough that a lookup rarely crosses a call, small enough to keep rustc linear.
 const NODES_PER_FUNCTION: usize = 96;
 
-pub(crate) fn expand(router: &Router, compiled: &Compiled) -> TokenStream {
-    let route_enum = route_enum(router);
-    let route_impl = route_impl(router);
-    let display_impl = display_impl(router);
-    let routes_static = routes_static(router);
-    let recognize = recognize(router, compiled);
-    let handler_checks = handler_checks(router);
+mod messages;
+mod topics;
+
+pub(crate) fn expand(routers: &Routers, compiled: &Compiled) -> TokenStream {
+    let http = (!routers.http.routes.is_empty() || routers.is_empty()).then(|| {
+        let router = &routers.http;
+        let variants = Variants::new("Route", &router.routes, true);
+        let route_enum = route_enum(
+            &variants,
+            "A matched route, one variant per route of the route files, its parameters borrowed \
+             from the path. `Display` writes the route's path back (reverse routing).",
+        );
+        let route_impl = route_impl(&variants);
+        let display_impl = display_impl(&variants, true);
+        let routes_static = routes_static(&router.routes);
+        let recognize = recognize(router, compiled);
+        let handler_checks = handler_checks(&router.routes);
+        quote! {
+            #route_enum
+            #route_impl
+            #display_impl
+            #routes_static
+            #recognize
+            #handler_checks
+        }
+    });
+    let mqtt = (!routers.mqtt.routes.is_empty()).then(|| topics::mqtt_module(&routers.mqtt));
+    let message = (!routers.message.routes.is_empty())
+        .then(|| messages::module(&routers.message, &routers.message_keys));
+    let websocket = (!routers.websocket.routes.is_empty())
+        .then(|| topics::websocket_module(&routers.websocket));
     quote! {
-        #route_enum
-        #route_impl
-        #display_impl
-        #routes_static
-        #recognize
-        #handler_checks
+        #http
+        #mqtt
+        #message
+        #websocket
+    }
+}
+
+/// The enum a router's lookups return: its name, and the routes it has a variant for, each
+/// with its position in the module's `ROUTES`.
+pub(crate) struct Variants<'r> {
+    pub name: Ident,
+    pub routes: Vec<(usize, &'r Route)>,
+    /// Whether variants borrow their parameters from the input (`Topic<'p>`); the enums of
+    /// message and action routes have no parameters and no lifetime.
+    pub borrows: bool,
+}
+
+impl<'r> Variants<'r> {
+    pub fn new(name: &str, routes: &'r [Route], borrows: bool) -> Variants<'r> {
+        Variants::of(name, routes.iter().enumerate().collect(), borrows)
+    }
+
+    pub fn of(name: &str, routes: Vec<(usize, &'r Route)>, borrows: bool) -> Variants<'r> {
+        Variants {
+            name: Ident::new(name, Span::call_site()),
+            routes,
+            borrows,
+        }
+    }
+
+    fn has_params(&self) -> bool {
+        self.routes
+            .iter()
+            .any(|(_, r)| !r.pattern.params.is_empty())
+    }
+
+    fn max_params(&self) -> usize {
+        (self.routes.iter())
+            .map(|(_, r)| r.pattern.params.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The enum's type with its lifetime, if it has one.
+    fn ty(&self) -> TokenStream {
+        let name = &self.name;
+        if self.borrows {
+            quote!(#name<'p>)
+        } else {
+            quote!(#name)
+        }
+    }
+
+    /// When no route has parameters, `'p` would be unused: a hidden uninhabited variant uses it.
+    fn phantom_variant(&self) -> Option<TokenStream> {
+        (self.borrows && !self.has_params()).then(|| {
+            quote! {
+                #[doc(hidden)]
+                __Unreachable(::core::convert::Infallible, ::core::marker::PhantomData<&'p ()>)
+            }
+        })
+    }
+
+    fn phantom_arm(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        (self.borrows && !self.has_params())
+            .then(|| quote! { #name::__Unreachable(never, _) => match *never {}, })
+    }
+
+    /// The pattern that matches a route's variant, binding its params to `p0`, `p1`, ...
+    fn pattern(&self, route: &Route) -> TokenStream {
+        let name = &self.name;
+        let variant = variant(route);
+        if route.pattern.params.is_empty() {
+            quote!(#name::#variant)
+        } else {
+            let patterns = bind_params(route);
+            quote!(#name::#variant { #(#patterns),* })
+        }
     }
 }
 
@@ -82,37 +179,28 @@ fn bind_params(route: &Route) -> Vec<TokenStream> {
         .collect()
 }
 
-fn has_params(router: &Router) -> bool {
-    router.routes.iter().any(|r| !r.pattern.params.is_empty())
-}
-
-/// When no route has parameters, `'p` would be unused: a hidden uninhabited variant uses it.
-fn phantom_variant(router: &Router) -> Option<TokenStream> {
-    (!has_params(router)).then(|| {
-        quote! {
-            #[doc(hidden)]
-            __Unreachable(::core::convert::Infallible, ::core::marker::PhantomData<&'p ()>)
-        }
-    })
-}
-
-fn phantom_arm(router: &Router) -> Option<TokenStream> {
-    (!has_params(router)).then(|| quote! { Route::__Unreachable(never, _) => match *never {}, })
-}
-
 fn describe(route: &Route) -> String {
-    let methods = route
-        .methods
-        .as_ref()
-        .map_or_else(|| "any method".to_owned(), |m| m.join(", "));
+    let what = match route.kind {
+        RouteKind::Path => {
+            let methods = route
+                .methods
+                .as_ref()
+                .map_or_else(|| "any method".to_owned(), |m| m.join(", "));
+            format!("`{}` ({methods})", route.pattern_text)
+        }
+        RouteKind::Topic => format!("`{}` (QoS {})", route.pattern_text, route.qos),
+        RouteKind::Message { .. } => route.pattern_text.clone(),
+        RouteKind::Action => format!("action `{}`", route.pattern_text),
+        RouteKind::Channel => format!("channel `{}`", route.pattern_text),
+    };
     format!(
-        " `{}` ({methods}), route `{}` at {}:{}",
-        route.pattern_text, route.name, route.file, route.line
+        " {what}, route `{}` at {}:{}",
+        route.name, route.file, route.line
     )
 }
 
-fn route_enum(router: &Router) -> TokenStream {
-    let variants = router.routes.iter().map(|route| {
+fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
+    let items = variants.routes.iter().map(|(_, route)| {
         let doc = describe(route);
         let name = variant(route);
         if route.pattern.params.is_empty() {
@@ -120,74 +208,81 @@ fn route_enum(router: &Router) -> TokenStream {
         } else {
             let fields = route.pattern.params.iter().map(|(param, catch_all)| {
                 let ident = field(param);
-                let doc = if *catch_all {
-                    format!(" `{{*{param}}}`: the rest of the path")
-                } else {
-                    format!(" `{{{param}}}`")
+                let doc = match (catch_all, route.kind) {
+                    (false, _) => format!(" `{{{param}}}`"),
+                    (true, RouteKind::Path) => format!(" `{{*{param}}}`: the rest of the path"),
+                    (true, _) => format!(" `{{*{param}}}`: the remaining levels"),
                 };
                 quote! { #[doc = #doc] #ident: &'p str }
             });
             quote! { #[doc = #doc] #name { #(#fields),* } }
         }
     });
-    let phantom = phantom_variant(router);
+    let phantom = variants.phantom_variant();
+    let ty = variants.ty();
+    let doc = format!(" {doc}");
     quote! {
-        /// A matched route, one variant per route of the route files, its parameters borrowed
-        /// from the path. `Display` writes the route's path back (reverse routing).
+        #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[allow(dead_code)]
-        pub enum Route<'p> {
-            #(#variants,)*
+        pub enum #ty {
+            #(#items,)*
             #phantom
         }
     }
 }
 
-fn route_impl(router: &Router) -> TokenStream {
-    let max_params = lit(router
-        .routes
-        .iter()
-        .map(|r| r.pattern.params.len())
-        .max()
-        .unwrap_or(0));
-    let max_count = router
-        .routes
-        .iter()
-        .map(|r| r.pattern.params.len())
-        .max()
-        .unwrap_or(0);
-    let index_arms = router.routes.iter().enumerate().map(|(index, route)| {
-        let name = variant(route);
+fn route_impl(variants: &Variants<'_>) -> TokenStream {
+    let max_count = variants.max_params();
+    let max_params = lit(max_count);
+    let index_arms = variants.routes.iter().map(|(index, route)| {
+        let name = &variants.name;
+        let variant = variant(route);
         let pattern = if route.pattern.params.is_empty() {
-            quote!(Route::#name)
+            quote!(#name::#variant)
         } else {
-            quote!(Route::#name { .. })
+            quote!(#name::#variant { .. })
         };
-        let index = lit(index);
+        let index = lit(*index);
         quote! { #pattern => #index, }
     });
-    let param_arms = router.routes.iter().map(|route| {
-        let name = variant(route);
-        let used = route.pattern.params.len();
-        let used_lit = lit(used);
-        if used == 0 {
-            return quote! { Route::#name => ::routegen::Params::__new([("", ""); #max_params], 0), };
-        }
-        let patterns = bind_params(route);
-        let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
-        let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
-        let padding = (used..max_count).map(|_| quote!(("", "")));
+    let phantom = variants.phantom_arm();
+    let params = variants.borrows.then(|| {
+        let param_arms = variants.routes.iter().map(|(_, route)| {
+            let pattern = variants.pattern(route);
+            let used = route.pattern.params.len();
+            let used_lit = lit(used);
+            if used == 0 {
+                return quote! { #pattern => ::routegen::Params::__new([("", ""); #max_params], 0), };
+            }
+            let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
+            let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
+            let padding = (used..max_count).map(|_| quote!(("", "")));
+            quote! {
+                #pattern => ::routegen::Params::__new(
+                    [#((#names, *#bindings),)* #(#padding,)*],
+                    #used_lit,
+                ),
+            }
+        });
         quote! {
-            Route::#name { #(#patterns),* } => ::routegen::Params::__new(
-                [#((#names, *#bindings),)* #(#padding,)*],
-                #used_lit,
-            ),
+            /// The captured parameters as `(name, value)` pairs, in pattern order.
+            pub fn params(&self) -> ::routegen::Params<'p, #max_params> {
+                match self {
+                    #(#param_arms)*
+                    #phantom
+                }
+            }
         }
     });
-    let phantom = phantom_arm(router);
+    let (ty, generics) = if variants.borrows {
+        (variants.ty(), quote!(<'p>))
+    } else {
+        (variants.ty(), TokenStream::new())
+    };
     quote! {
         #[allow(dead_code)]
-        impl<'p> Route<'p> {
+        impl #generics #ty {
             /// The position of this route in [`ROUTES`] (declaration order).
             pub const fn index(&self) -> usize {
                 match self {
@@ -206,13 +301,7 @@ fn route_impl(router: &Router) -> TokenStream {
                 &ROUTES[self.index()]
             }
 
-            /// The captured parameters as `(name, value)` pairs, in pattern order.
-            pub fn params(&self) -> ::routegen::Params<'p, #max_params> {
-                match self {
-                    #(#param_arms)*
-                    #phantom
-                }
-            }
+            #params
         }
     }
 }
@@ -254,33 +343,37 @@ fn path_parts(route: &Route) -> Vec<PathPart> {
     parts
 }
 
-fn display_impl(router: &Router) -> TokenStream {
-    let arms = router.routes.iter().map(|route| {
-        let name = variant(route);
+/// Reverse routing. HTTP paths percent-encode parameter values (a `{param}` value stays one
+/// segment; a `{*catch_all}` value keeps its `/`); topics and channels write them as they are.
+fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
+    let arms = variants.routes.iter().map(|(_, route)| {
         let writes = path_parts(route).into_iter().map(|part| match part {
             PathPart::Text(text) => quote! { f.write_str(#text)?; },
             PathPart::Param(index, catch_all) => {
                 let binding = format_ident!("p{}", index);
-                let encoder = if catch_all {
-                    quote!(::routegen::CatchAllEncoded)
+                if !encode {
+                    quote! { f.write_str(#binding)?; }
+                } else if catch_all {
+                    quote! { ::core::fmt::Display::fmt(&::routegen::CatchAllEncoded(#binding), f)?; }
                 } else {
-                    quote!(::routegen::SegmentEncoded)
-                };
-                quote! { ::core::fmt::Display::fmt(&#encoder(#binding), f)?; }
+                    quote! { ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(#binding), f)?; }
+                }
             }
         });
-        if route.pattern.params.is_empty() {
-            quote! { Route::#name => { #(#writes)* } }
-        } else {
-            let patterns = bind_params(route);
-            quote! { Route::#name { #(#patterns),* } => { #(#writes)* } }
-        }
+        let pattern = variants.pattern(route);
+        quote! { #pattern => { #(#writes)* } }
     });
-    let phantom = phantom_arm(router);
+    let phantom = variants.phantom_arm();
+    let name = &variants.name;
+    let doc = if encode {
+        " Reverse routing: writes the path of the route, percent-encoding parameter values (a \
+         `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`)."
+    } else {
+        " Reverse routing: writes the topic of the route, with the parameter values as they are."
+    };
     quote! {
-        /// Reverse routing: writes the path of the route, percent-encoding parameter values
-        /// (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
-        impl ::core::fmt::Display for Route<'_> {
+        #[doc = #doc]
+        impl ::core::fmt::Display for #name<'_> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     #(#arms)*
@@ -350,9 +443,9 @@ fn meta_tokens(value: &MetaValue) -> TokenStream {
     }
 }
 
-fn routes_static(router: &Router) -> TokenStream {
-    let count = lit(router.routes.len());
-    let infos = router.routes.iter().map(|route| {
+fn routes_static(routes: &[Route]) -> TokenStream {
+    let count = lit(routes.len());
+    let infos = routes.iter().map(|route| {
         let name = &route.name;
         let pattern = &route.pattern_text;
         let methods = route.methods.iter().flatten().map(|m| method_tokens(m));
@@ -377,18 +470,14 @@ fn routes_static(router: &Router) -> TokenStream {
     });
     quote! {
         /// Every route of the route files, in declaration order: the position of a route here is
-        /// `Route::index()`.
+        /// its `index()`.
         #[allow(dead_code)]
         pub static ROUTES: [::routegen::RouteInfo; #count] = [#(#infos),*];
     }
 }
 
-fn handler_checks(router: &Router) -> TokenStream {
-    let mut handlers: Vec<&str> = router
-        .routes
-        .iter()
-        .filter_map(|r| r.handler.as_deref())
-        .collect();
+fn handler_checks(routes: &[Route]) -> TokenStream {
+    let mut handlers: Vec<&str> = routes.iter().filter_map(|r| r.handler.as_deref()).collect();
     handlers.sort();
     handlers.dedup();
     if handlers.is_empty() {

@@ -25,18 +25,22 @@ mod discover;
 mod expand;
 mod format;
 mod interp;
+mod json;
 mod model;
 mod parse;
 mod pattern;
 mod phf;
+mod source;
 mod validate;
 mod write;
 
 use std::path::Path;
 
+pub use ast::{Format, Transport};
 pub use builder::{Builder, Generated};
 pub use diagnostic::{Diagnostic, Errors, Location};
 pub use interp::{Matched, Reference};
+pub use source::{RouteSource, RouteText, SourceError};
 
 /// Generates the router for one directory of route files; the one line a build script needs.
 ///
@@ -66,29 +70,65 @@ fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// Stages 1 to 3, shared by code generation and the reference matcher: the validated router
+/// Everything a build reads routes from.
+pub(crate) struct Inputs {
+    dirs: Vec<discover::RouteDir>,
+    sources: Vec<source::SourceHandle>,
+    in_memory: Vec<(String, String)>,
+}
+
+/// Stages 1 to 3, shared by code generation and the reference matcher: the validated routers
 /// and the discovered files, or every problem found.
 fn front_end(
-    dirs: &[discover::RouteDir],
-    in_memory: &[(String, String)],
+    inputs: &Inputs,
     base: &Path,
-) -> Result<(model::Router, discover::Discovered), Errors> {
+) -> Result<(model::Routers, discover::Discovered), Errors> {
     let mut diags = diagnostic::Diagnostics::default();
-    let mut found = discover::discover(dirs, base, &mut diags);
-    for (name, text) in in_memory {
+    check_mounts(&inputs.dirs, &mut diags);
+    let mut found = discover::discover(&inputs.dirs, base, &mut diags);
+    source::load(&inputs.sources, base, &mut found, &mut diags);
+    for (name, text) in &inputs.in_memory {
+        found.inputs.push(discover::Input {
+            file: found.sources.files.len(),
+            format: discover::format_of(Path::new(name)).unwrap_or(Format::Toml),
+            transport: None,
+            mount: None,
+        });
         found
             .sources
             .files
             .push(diagnostic::SourceFile::new(name.clone(), text.clone()));
     }
-    let files: Vec<ast::RouteFile> = (found.sources.files.iter().enumerate())
-        .filter_map(|(id, source)| parse::parse_file(id, &source.text, &mut diags))
+    let files: Vec<ast::RouteFile> = (found.inputs.iter())
+        .filter_map(|input| {
+            let text = &found.sources.files[input.file].text;
+            let mut file =
+                parse::parse_file(input.file, text, input.format, input.transport, &mut diags)?;
+            file.mount.clone_from(&input.mount);
+            Some(file)
+        })
         .collect();
-    let router = validate::validate(&files, &found.sources, &mut diags);
+    let routers = validate::validate(&files, &found.sources, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_errors(&found.sources));
     }
-    Ok((router, found))
+    Ok((routers, found))
+}
+
+/// Mount prefixes come from the build script: literal paths, so that joining them to a file's
+/// patterns never glues two words or doubles a `/`.
+fn check_mounts(dirs: &[discover::RouteDir], diags: &mut diagnostic::Diagnostics) {
+    for dir in dirs {
+        let (discover::Mount::At(prefix) | discover::Mount::Each(prefix)) = &dir.mount else {
+            continue;
+        };
+        if !prefix.starts_with('/') || prefix.ends_with('/') {
+            diags.push(diagnostic::Report::general(format!(
+                "mount prefix `{prefix}` of `{}` must start with `/` and not end with one",
+                dir.shown
+            )));
+        }
+    }
 }
 
 /// Up to this many routes, the generated code is formatted with prettyplease by default.
@@ -112,18 +152,13 @@ impl Timings {
 }
 
 /// The whole pipeline.
-fn run(
-    dirs: &[discover::RouteDir],
-    in_memory: &[(String, String)],
-    base: &Path,
-    pretty: Option<bool>,
-) -> Result<Generated, Errors> {
+fn run(inputs: &Inputs, base: &Path, pretty: Option<bool>) -> Result<Generated, Errors> {
     let mut timings = Timings::from_env();
-    let (router, found) = front_end(dirs, in_memory, base)?;
+    let (routers, found) = front_end(inputs, base)?;
     timings.stage("discover, parse, validate");
-    let compiled = compile::compile(&router);
+    let compiled = compile::compile(&routers.http);
     timings.stage("compile");
-    let tokens = expand::expand(&router, &compiled);
+    let tokens = expand::expand(&routers, &compiled);
     timings.stage("expand");
     let shown: Vec<String> = found
         .sources
@@ -131,12 +166,12 @@ fn run(
         .iter()
         .map(|f| f.display.clone())
         .collect();
-    let pretty = pretty.unwrap_or(router.routes.len() <= PRETTY_ROUTE_LIMIT);
+    let pretty = pretty.unwrap_or(routers.route_count() <= PRETTY_ROUTE_LIMIT);
     let code = format::format(tokens, &shown, pretty);
     timings.stage("format");
     Ok(Generated {
         code,
-        route_count: router.routes.len(),
+        route_count: routers.route_count(),
         ignored_files: found.ignored,
     })
 }

@@ -3,12 +3,42 @@
 
 use std::collections::BTreeMap;
 
-use crate::ast::MetaValue;
+use crate::ast::{MetaValue, Transport};
 use crate::diagnostic::Loc;
 use crate::pattern::{Pattern, Segment};
 
-/// All routes of a build, in declaration order (files sorted by path, routes by position).
-#[derive(Debug, Clone)]
+/// Every router of a build: one per transport.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routers {
+    pub http: Router,
+    pub mqtt: Router,
+    pub message: Router,
+    /// For each message router, the field it reads, by the values that lead to it from the
+    /// root (the root router is at `[]`).
+    pub message_keys: BTreeMap<Vec<String>, String>,
+    pub websocket: Router,
+}
+
+impl Routers {
+    /// Whether the build has no route at all.
+    pub fn is_empty(&self) -> bool {
+        self.http.routes.is_empty()
+            && self.mqtt.routes.is_empty()
+            && self.message.routes.is_empty()
+            && self.websocket.routes.is_empty()
+    }
+
+    pub fn route_count(&self) -> usize {
+        self.http.routes.len()
+            + self.mqtt.routes.len()
+            + self.message.routes.len()
+            + self.websocket.routes.len()
+    }
+}
+
+/// The routes of one transport, in declaration order (files sorted by path, routes by
+/// position).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Router {
     pub routes: Vec<Route>,
     /// The extension (non-standard) methods any route names, sorted; bit `9 + i` of a method
@@ -34,8 +64,27 @@ pub(crate) struct Route {
     pub column: usize,
     pub middleware: Vec<String>,
     pub meta: BTreeMap<String, MetaValue>,
-    /// Where the route's `path` was written, for diagnostics of later checks.
+    /// Where the route's pattern (`path`, `topic`, `value`, `action`, `channel`) was written,
+    /// for diagnostics of later checks.
     pub loc: Loc,
+    pub transport: Transport,
+    pub kind: RouteKind,
+    /// MQTT: the subscription QoS (0 to 2).
+    pub qos: u8,
+    /// MQTT: the shared-subscription group.
+    pub shared: Option<String>,
+}
+
+/// What a route's pattern describes. For message routes, the pattern's static segments are
+/// the values that lead to the route's router, then the route's own value (none for a
+/// default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RouteKind {
+    Path,
+    Topic,
+    Message { default: bool },
+    Action,
+    Channel,
 }
 
 /// The standard methods, in the bit order of `routegen::Method`.

@@ -5,33 +5,189 @@
 //! walk reports every unknown key and wrong type of a file in one go, each at its own place.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::ast::{MetaValue, RouteDecl, RouteFile, Scope, Spanned};
+use crate::ast::{Format, MetaValue, RouteDecl, RouteFile, Scope, Spanned, Transport};
 use crate::diagnostic::{Diagnostics, FileId, Loc, Report};
 
-const FILE_KEYS: &[&str] = &["prefix", "middleware", "meta", "route", "group"];
-const GROUP_KEYS: &[&str] = &[
-    "prefix",
-    "middleware",
-    "inherit_middleware",
-    "meta",
-    "route",
-    "group",
-];
 /// Groups may nest this deep; the walk recurses once per level, and a limit turns a hostile
 /// file into an error instead of a stack overflow.
 const MAX_GROUP_DEPTH: usize = 128;
 
-const ROUTE_KEYS: &[&str] = &["name", "path", "method", "handler", "middleware", "meta"];
+/// The keys of a file's top level, a group and a route, for one transport.
+struct Keys {
+    file: &'static [&'static str],
+    group: &'static [&'static str],
+    route: &'static [&'static str],
+}
 
-/// Parses one route file. Returns `None` when the TOML itself is malformed (its syntax errors are
-/// reported); schema errors are reported and the offending keys skipped.
-pub(crate) fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<RouteFile> {
-    let document = match DeTable::parse(text) {
-        Ok(document) => document,
+const fn keys(transport: Transport) -> Keys {
+    match transport {
+        Transport::Http => Keys {
+            file: &[
+                "transport",
+                "prefix",
+                "middleware",
+                "meta",
+                "route",
+                "group",
+            ],
+            group: &[
+                "prefix",
+                "middleware",
+                "inherit_middleware",
+                "meta",
+                "route",
+                "group",
+            ],
+            route: &["name", "path", "method", "handler", "middleware", "meta"],
+        },
+        Transport::Mqtt => Keys {
+            file: &[
+                "transport",
+                "prefix",
+                "qos",
+                "shared",
+                "middleware",
+                "meta",
+                "route",
+                "group",
+            ],
+            group: &[
+                "prefix",
+                "qos",
+                "shared",
+                "middleware",
+                "inherit_middleware",
+                "meta",
+                "route",
+                "group",
+            ],
+            route: &[
+                "name",
+                "topic",
+                "qos",
+                "shared",
+                "handler",
+                "middleware",
+                "meta",
+            ],
+        },
+        Transport::Message => Keys {
+            file: &["transport", "key", "middleware", "meta", "route", "group"],
+            group: &[
+                "value",
+                "key",
+                "middleware",
+                "inherit_middleware",
+                "meta",
+                "route",
+                "group",
+            ],
+            route: &["name", "value", "default", "handler", "middleware", "meta"],
+        },
+        Transport::WebSocket => Keys {
+            file: &["transport", "middleware", "meta", "route", "group"],
+            group: &["middleware", "inherit_middleware", "meta", "route", "group"],
+            route: &["name", "action", "channel", "handler", "middleware", "meta"],
+        },
+    }
+}
+
+/// A document value, whatever the file format, with the byte range it was written at: the walk
+/// below reads TOML and JSON route files alike.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub value: NodeValue,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum NodeValue {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(String),
+    /// JSON's `null`, which route files never use.
+    Null,
+    Array(Vec<Node>),
+    Table(Table),
+}
+
+/// A table's entries in document order, each key with its own span.
+pub(crate) type Table = Vec<(Spanned<String>, Node)>;
+
+impl NodeValue {
+    fn type_str(&self) -> &'static str {
+        match self {
+            NodeValue::String(_) => "string",
+            NodeValue::Integer(_) => "integer",
+            NodeValue::Float(_) => "float",
+            NodeValue::Boolean(_) => "boolean",
+            NodeValue::Datetime(_) => "datetime",
+            NodeValue::Null => "null",
+            NodeValue::Array(_) => "array",
+            NodeValue::Table(_) => "table",
+        }
+    }
+}
+
+fn get<'t>(table: &'t Table, key: &str) -> Option<&'t Node> {
+    table.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+}
+
+/// Parses one route file. Returns `None` when the document itself is malformed (its syntax
+/// errors are reported); schema errors are reported and the offending keys skipped.
+/// `default_transport` is the transport of the file's source, which the file's own
+/// `transport` key must agree with.
+pub(crate) fn parse_file(
+    file: FileId,
+    text: &str,
+    format: Format,
+    default_transport: Option<Transport>,
+    diags: &mut Diagnostics,
+) -> Option<RouteFile> {
+    let document = match format {
+        Format::Toml => toml_document(file, text, diags)?,
+        Format::Json => json_document(file, text, diags)?,
+    };
+    let NodeValue::Table(table) = &document.value else {
+        diags.error(
+            Loc::new(file, document.span.clone()),
+            format!(
+                "a route file is a table, found {}",
+                document.value.type_str()
+            ),
+            "expected a table (a JSON object)",
+        );
+        return None;
+    };
+    let mut walker = Walker {
+        file,
+        diags,
+        depth: 0,
+    };
+    let (transport, transport_loc) = walker.transport(table, default_transport);
+    let keys = keys(transport);
+    let scope = walker.scope(table, "route file", keys.file, &keys);
+    Some(RouteFile {
+        file,
+        transport,
+        transport_loc,
+        mount: None,
+        scope,
+    })
+}
+
+fn toml_document(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    match DeTable::parse(text) {
+        Ok(document) => Some(Node {
+            span: 0..text.len(),
+            value: NodeValue::Table(toml_table(document.get_ref())),
+        }),
         Err(error) => {
             let span = error.span().unwrap_or(0..0);
             let message = error.message().trim_end().to_owned();
@@ -44,16 +200,114 @@ pub(crate) fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> O
                 )
                 .with_note("the rest of this file is not checked until it parses"),
             );
-            return None;
+            None
         }
+    }
+}
+
+fn toml_table(table: &DeTable<'_>) -> Table {
+    table
+        .iter()
+        .map(|(key, value)| {
+            (
+                Spanned {
+                    value: key.get_ref().to_string(),
+                    loc: Loc::new(0, key.span()),
+                },
+                Node {
+                    span: value.span(),
+                    value: toml_value(value.get_ref()),
+                },
+            )
+        })
+        .collect()
+}
+
+fn toml_value(value: &DeValue<'_>) -> NodeValue {
+    match value {
+        DeValue::String(s) => NodeValue::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let text = i.as_str().replace('_', "");
+            let parsed = match i.radix() {
+                10 => text.parse::<i64>().ok(),
+                radix => i64::from_str_radix(&text[2..], radix).ok(),
+            };
+            // TOML allows only i64, so an unparsable integer is kept as its text (defensive).
+            parsed.map_or_else(
+                || NodeValue::String(i.as_str().to_owned()),
+                NodeValue::Integer,
+            )
+        }
+        DeValue::Float(f) => {
+            let text = f.as_str().replace('_', "");
+            NodeValue::Float(match text.as_str() {
+                "inf" | "+inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                "nan" | "+nan" | "-nan" => f64::NAN,
+                other => other.parse().unwrap_or(f64::NAN),
+            })
+        }
+        DeValue::Boolean(b) => NodeValue::Boolean(*b),
+        DeValue::Datetime(d) => NodeValue::Datetime(d.to_string()),
+        DeValue::Array(items) => NodeValue::Array(
+            items
+                .iter()
+                .map(|item| Node {
+                    span: item.span(),
+                    value: toml_value(item.get_ref()),
+                })
+                .collect(),
+        ),
+        DeValue::Table(t) => NodeValue::Table(toml_table(t)),
+    }
+}
+
+fn json_document(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    match crate::json::parse(text) {
+        Ok(json) => Some(json_node(json)),
+        Err(error) => {
+            let mut report = Report::at(
+                Loc::new(file, error.span),
+                format!("invalid JSON: {}", error.message),
+                error.message.clone(),
+            );
+            if let Some(first) = error.first {
+                report = report.with_secondary(Loc::new(file, first), "first written here");
+            }
+            diags.push(report.with_note("the rest of this file is not checked until it parses"));
+            None
+        }
+    }
+}
+
+fn json_node(json: crate::json::Json) -> Node {
+    use crate::json::JsonValue;
+    let value = match json.value {
+        JsonValue::Null => NodeValue::Null,
+        JsonValue::Bool(b) => NodeValue::Boolean(b),
+        JsonValue::Integer(i) => NodeValue::Integer(i),
+        JsonValue::Float(f) => NodeValue::Float(f),
+        JsonValue::String(s) => NodeValue::String(s),
+        JsonValue::Array(items) => NodeValue::Array(items.into_iter().map(json_node).collect()),
+        JsonValue::Object(members) => NodeValue::Table(
+            members
+                .into_iter()
+                .map(|(key, value)| {
+                    (
+                        Spanned {
+                            value: key.text,
+                            loc: Loc::new(0, key.span),
+                        },
+                        json_node(value),
+                    )
+                })
+                .collect(),
+        ),
     };
-    let mut walker = Walker {
-        file,
-        diags,
-        depth: 0,
-    };
-    let scope = walker.scope(document.get_ref(), "route file", FILE_KEYS);
-    Some(RouteFile { scope })
+    Node {
+        value,
+        span: json.span,
+    }
 }
 
 struct Walker<'d> {
@@ -63,17 +317,60 @@ struct Walker<'d> {
     depth: usize,
 }
 
-type Value<'i> = TomlSpanned<DeValue<'i>>;
-
 impl Walker<'_> {
-    fn loc<T>(&self, spanned: &TomlSpanned<T>) -> Loc {
-        Loc::new(self.file, spanned.span())
+    fn loc(&self, span: &Range<usize>) -> Loc {
+        Loc::new(self.file, span.clone())
+    }
+
+    fn key_loc(&self, key: &Spanned<String>) -> Loc {
+        Loc {
+            file: self.file,
+            ..key.loc
+        }
+    }
+
+    /// The file's transport: its `transport` key, which must agree with its source's.
+    fn transport(&mut self, table: &Table, default: Option<Transport>) -> (Transport, Option<Loc>) {
+        let Some(written) = self.string(table, "transport") else {
+            return (default.unwrap_or_default(), None);
+        };
+        let Some(transport) = Transport::ALL
+            .into_iter()
+            .find(|t| t.key() == written.value)
+        else {
+            self.diags.push(
+                Report::at(
+                    written.loc,
+                    format!("unknown transport `{}`", written.value),
+                    "not a transport",
+                )
+                .with_note("expected one of `http`, `mqtt`, `message`, `websocket`"),
+            );
+            return (default.unwrap_or_default(), Some(written.loc));
+        };
+        if let Some(default) = default
+            && default != transport
+        {
+            self.diags.push(
+                Report::at(
+                    written.loc,
+                    format!(
+                        "this file routes `{}` but its directory holds `{}` routes",
+                        transport.key(),
+                        default.key()
+                    ),
+                    "conflicts with the directory's transport",
+                )
+                .with_help("move the file to a directory of its transport, or drop this key"),
+            );
+        }
+        (transport, Some(written.loc))
     }
 
     /// Reports every key of `table` that is not in `allowed`.
-    fn check_keys(&mut self, table: &DeTable<'_>, context: &str, allowed: &[&str]) {
-        for (key, _) in table.iter() {
-            let name: &str = key.get_ref();
+    fn check_keys(&mut self, table: &Table, context: &str, allowed: &[&str]) {
+        for (key, _) in table {
+            let name = key.value.as_str();
             if allowed.contains(&name) {
                 continue;
             }
@@ -83,7 +380,7 @@ impl Walker<'_> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let mut report = Report::at(
-                self.loc(key),
+                self.key_loc(key),
                 format!("unknown key `{name}` in {context}"),
                 "unknown key",
             )
@@ -95,10 +392,14 @@ impl Walker<'_> {
         }
     }
 
-    fn scope(&mut self, table: &DeTable<'_>, context: &str, allowed: &[&str]) -> Scope {
+    fn scope(&mut self, table: &Table, context: &str, allowed: &[&str], keys: &Keys) -> Scope {
         self.check_keys(table, context, allowed);
         let mut scope = Scope {
             prefix: self.string(table, "prefix"),
+            key: self.string(table, "key"),
+            value: self.string(table, "value"),
+            qos: self.integer(table, "qos"),
+            shared: self.string(table, "shared"),
             middleware: self.string_list(table, "middleware"),
             inherit_middleware: None,
             meta: self.meta(table),
@@ -106,11 +407,13 @@ impl Walker<'_> {
             groups: Vec::new(),
         };
         if allowed.contains(&"inherit_middleware") {
-            scope.inherit_middleware =
-                Some(self.boolean(table, "inherit_middleware").unwrap_or(true));
+            scope.inherit_middleware = Some(
+                self.boolean(table, "inherit_middleware")
+                    .is_none_or(|b| b.value),
+            );
         }
         for (route, loc) in self.tables(table, "route") {
-            let decl = self.route(route, loc);
+            let decl = self.route(route, loc, keys.route);
             scope.routes.push(decl);
         }
         for (group, loc) in self.tables(table, "group") {
@@ -123,23 +426,30 @@ impl Walker<'_> {
                 break;
             }
             self.depth += 1;
-            let group = self.scope(group, "group", GROUP_KEYS);
+            let group = self.scope(group, "group", keys.group, keys);
             self.depth -= 1;
             scope.groups.push(group);
         }
         scope
     }
 
-    fn route(&mut self, table: &DeTable<'_>, loc: Loc) -> RouteDecl {
-        self.check_keys(table, "route", ROUTE_KEYS);
+    fn route(&mut self, table: &Table, loc: Loc, allowed: &[&str]) -> RouteDecl {
+        self.check_keys(table, "route", allowed);
         RouteDecl {
             loc,
-            missing: ["name", "path"]
+            missing: ["name", "path", "topic", "value", "action", "channel"]
                 .into_iter()
-                .filter(|key| table.get(*key).is_none())
+                .filter(|key| get(table, key).is_none())
                 .collect(),
             name: self.string(table, "name"),
             path: self.string(table, "path"),
+            topic: self.string(table, "topic"),
+            value: self.string(table, "value"),
+            default: self.boolean(table, "default"),
+            action: self.string(table, "action"),
+            channel: self.string(table, "channel"),
+            qos: self.integer(table, "qos"),
+            shared: self.string(table, "shared"),
             methods: self.string_or_list(table, "method"),
             handler: self.string(table, "handler"),
             middleware: self.string_list(table, "middleware"),
@@ -147,21 +457,21 @@ impl Walker<'_> {
         }
     }
 
-    fn type_error(&mut self, value: &Value<'_>, key: &str, expected: &str) {
-        let found = value.get_ref().type_str();
+    fn type_error(&mut self, value: &Node, key: &str, expected: &str) {
+        let found = value.value.type_str();
         self.diags.error(
-            self.loc(value),
+            self.loc(&value.span),
             format!("`{key}` must be {expected}, found {found}"),
             format!("expected {expected}"),
         );
     }
 
-    fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
-        let value = table.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(Spanned {
-                value: s.to_string(),
-                loc: self.loc(value),
+    fn string(&mut self, table: &Table, key: &str) -> Option<Spanned<String>> {
+        let value = get(table, key)?;
+        match &value.value {
+            NodeValue::String(s) => Some(Spanned {
+                value: s.clone(),
+                loc: self.loc(&value.span),
             }),
             _ => {
                 self.type_error(value, key, "a string");
@@ -170,10 +480,27 @@ impl Walker<'_> {
         }
     }
 
-    fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> Option<bool> {
-        let value = table.get(key)?;
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
+    fn integer(&mut self, table: &Table, key: &str) -> Option<Spanned<i64>> {
+        let value = get(table, key)?;
+        match &value.value {
+            NodeValue::Integer(i) => Some(Spanned {
+                value: *i,
+                loc: self.loc(&value.span),
+            }),
+            _ => {
+                self.type_error(value, key, "an integer");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, table: &Table, key: &str) -> Option<Spanned<bool>> {
+        let value = get(table, key)?;
+        match &value.value {
+            NodeValue::Boolean(b) => Some(Spanned {
+                value: *b,
+                loc: self.loc(&value.span),
+            }),
             _ => {
                 self.type_error(value, key, "a boolean");
                 None
@@ -181,13 +508,13 @@ impl Walker<'_> {
         }
     }
 
-    fn string_items(&mut self, items: &[Value<'_>], key: &str) -> Vec<Spanned<String>> {
+    fn string_items(&mut self, items: &[Node], key: &str) -> Vec<Spanned<String>> {
         let mut strings = Vec::new();
         for item in items {
-            match item.get_ref() {
-                DeValue::String(s) => strings.push(Spanned {
-                    value: s.to_string(),
-                    loc: self.loc(item),
+            match &item.value {
+                NodeValue::String(s) => strings.push(Spanned {
+                    value: s.clone(),
+                    loc: self.loc(&item.span),
                 }),
                 _ => self.type_error(item, key, "a list of strings"),
             }
@@ -195,12 +522,12 @@ impl Walker<'_> {
         strings
     }
 
-    fn string_list(&mut self, table: &DeTable<'_>, key: &str) -> Vec<Spanned<String>> {
-        let Some(value) = table.get(key) else {
+    fn string_list(&mut self, table: &Table, key: &str) -> Vec<Spanned<String>> {
+        let Some(value) = get(table, key) else {
             return Vec::new();
         };
-        match value.get_ref() {
-            DeValue::Array(items) => self.string_items(items, key),
+        match &value.value {
+            NodeValue::Array(items) => self.string_items(items, key),
             _ => {
                 self.type_error(value, key, "a list of strings");
                 Vec::new()
@@ -208,17 +535,17 @@ impl Walker<'_> {
         }
     }
 
-    fn string_or_list(&mut self, table: &DeTable<'_>, key: &str) -> Option<Vec<Spanned<String>>> {
-        let value = table.get(key)?;
-        Some(match value.get_ref() {
-            DeValue::String(s) => vec![Spanned {
-                value: s.to_string(),
-                loc: self.loc(value),
+    fn string_or_list(&mut self, table: &Table, key: &str) -> Option<Vec<Spanned<String>>> {
+        let value = get(table, key)?;
+        Some(match &value.value {
+            NodeValue::String(s) => vec![Spanned {
+                value: s.clone(),
+                loc: self.loc(&value.span),
             }],
-            DeValue::Array(items) => {
+            NodeValue::Array(items) => {
                 if items.is_empty() {
                     self.diags.error(
-                        self.loc(value),
+                        self.loc(&value.span),
                         format!("`{key}` is an empty list"),
                         "list at least one method, or leave out the key to accept any method",
                     );
@@ -233,76 +560,64 @@ impl Walker<'_> {
     }
 
     /// The tables of an array of tables (`[[route]]`), each with its location.
-    fn tables<'t, 'i>(&mut self, table: &'t DeTable<'i>, key: &str) -> Vec<(&'t DeTable<'i>, Loc)> {
-        let Some(value) = table.get(key) else {
+    fn tables<'t>(&mut self, table: &'t Table, key: &str) -> Vec<(&'t Table, Loc)> {
+        let Some(value) = get(table, key) else {
             return Vec::new();
         };
-        let DeValue::Array(items) = value.get_ref() else {
+        let NodeValue::Array(items) = &value.value else {
             self.type_error(value, key, &format!("an array of tables (`[[{key}]]`)"));
             return Vec::new();
         };
         let mut tables = Vec::new();
-        for item in items.iter() {
-            match item.get_ref() {
-                DeValue::Table(t) => tables.push((t, self.loc(item))),
+        for item in items {
+            match &item.value {
+                NodeValue::Table(t) => tables.push((t, self.loc(&item.span))),
                 _ => self.type_error(item, key, "a table"),
             }
         }
         tables
     }
 
-    fn meta(&mut self, table: &DeTable<'_>) -> BTreeMap<String, MetaValue> {
-        let Some(value) = table.get("meta") else {
+    fn meta(&mut self, table: &Table) -> BTreeMap<String, MetaValue> {
+        let Some(value) = get(table, "meta") else {
             return BTreeMap::new();
         };
-        match value.get_ref() {
-            DeValue::Table(t) => meta_table(t),
+        match &value.value {
+            NodeValue::Table(t) => self.meta_table(t),
             _ => {
                 self.type_error(value, "meta", "a table");
                 BTreeMap::new()
             }
         }
     }
-}
 
-fn meta_table(table: &DeTable<'_>) -> BTreeMap<String, MetaValue> {
-    table
-        .iter()
-        .map(|(k, v)| (k.get_ref().to_string(), meta_value(v.get_ref())))
-        .collect()
-}
+    fn meta_table(&mut self, table: &Table) -> BTreeMap<String, MetaValue> {
+        table
+            .iter()
+            .filter_map(|(k, v)| Some((k.value.clone(), self.meta_value(v)?)))
+            .collect()
+    }
 
-fn meta_value(value: &DeValue<'_>) -> MetaValue {
-    match value {
-        DeValue::String(s) => MetaValue::String(s.to_string()),
-        // An integer that does not fit an i64 (TOML allows only i64, so this is defensive).
-        DeValue::Integer(i) => {
-            let text = i.as_str().replace('_', "");
-            let parsed = match i.radix() {
-                10 => text.parse::<i64>().ok(),
-                radix => i64::from_str_radix(&text[2..], radix).ok(),
-            };
-            parsed.map_or_else(
-                || MetaValue::String(i.as_str().to_owned()),
-                MetaValue::Integer,
-            )
-        }
-        DeValue::Float(f) => {
-            let text = f.as_str().replace('_', "");
-            let value = match text.as_str() {
-                "inf" | "+inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                "nan" | "+nan" | "-nan" => f64::NAN,
-                other => other.parse().unwrap_or(f64::NAN),
-            };
-            MetaValue::Float(value)
-        }
-        DeValue::Boolean(b) => MetaValue::Boolean(*b),
-        DeValue::Datetime(d) => MetaValue::Datetime(d.to_string()),
-        DeValue::Array(items) => {
-            MetaValue::Array(items.iter().map(|v| meta_value(v.get_ref())).collect())
-        }
-        DeValue::Table(t) => MetaValue::Table(meta_table(t)),
+    fn meta_value(&mut self, node: &Node) -> Option<MetaValue> {
+        Some(match &node.value {
+            NodeValue::String(s) => MetaValue::String(s.clone()),
+            NodeValue::Integer(i) => MetaValue::Integer(*i),
+            NodeValue::Float(f) => MetaValue::Float(*f),
+            NodeValue::Boolean(b) => MetaValue::Boolean(*b),
+            NodeValue::Datetime(d) => MetaValue::Datetime(d.clone()),
+            NodeValue::Null => {
+                self.diags.error(
+                    self.loc(&node.span),
+                    "`null` is not a meta value",
+                    "leave the key out instead",
+                );
+                return None;
+            }
+            NodeValue::Array(items) => {
+                MetaValue::Array(items.iter().filter_map(|v| self.meta_value(v)).collect())
+            }
+            NodeValue::Table(t) => MetaValue::Table(self.meta_table(t)),
+        })
     }
 }
 
@@ -340,7 +655,7 @@ mod tests {
 
     fn parse(text: &str) -> (Option<RouteFile>, Vec<String>) {
         let mut diags = Diagnostics::default();
-        let parsed = parse_file(0, text, &mut diags);
+        let parsed = parse_file(0, text, Format::Toml, None, &mut diags);
         let sources = Sources {
             files: vec![SourceFile::new("routes/x.toml".into(), text.into())],
         };
@@ -424,8 +739,9 @@ inherit_middleware = false
 
     #[test]
     fn suggests_close_keys() {
-        assert_eq!(closest("pth", ROUTE_KEYS), Some("path"));
-        assert_eq!(closest("methods", ROUTE_KEYS), Some("method"));
-        assert_eq!(closest("zzzzzz", ROUTE_KEYS), None);
+        let route_keys = keys(Transport::Http).route;
+        assert_eq!(closest("pth", route_keys), Some("path"));
+        assert_eq!(closest("methods", route_keys), Some("method"));
+        assert_eq!(closest("zzzzzz", route_keys), None);
     }
 }

@@ -5,13 +5,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ast::{MetaValue, RouteDecl, RouteFile, Scope, Spanned};
+use crate::ast::{MetaValue, RouteDecl, RouteFile, Scope, Spanned, Transport};
 use crate::diagnostic::{Diagnostics, Loc, Report, Sources};
-use crate::model::{MAX_EXTENSIONS, Route, Router, STANDARD_METHODS};
-use crate::pattern::{self, Piece, Segment};
+use crate::model::{MAX_EXTENSIONS, Route, RouteKind, Router, Routers, STANDARD_METHODS};
+use crate::pattern::{self, Pattern, Piece, Segment};
 
 /// The most `/`-separated segments a pattern may have.
 pub(crate) const MAX_SEGMENTS: usize = 256;
+
+/// The field a message router reads when its file does not say.
+pub(crate) const DEFAULT_MESSAGE_KEY: &str = "type";
 
 /// What a route inherits from its file and enclosing groups.
 #[derive(Clone, Default)]
@@ -19,23 +22,96 @@ struct Inherited {
     prefixes: Vec<Spanned<String>>,
     middleware: Vec<String>,
     meta: BTreeMap<String, MetaValue>,
+    qos: Option<Spanned<i64>>,
+    shared: Option<Spanned<String>>,
+    /// Message routers: the values that lead from the root router to this scope's router.
+    values: Vec<String>,
+    /// Message routers: the key of each router from the root to this scope's.
+    keys: Vec<String>,
 }
 
-pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagnostics) -> Router {
+/// A value a message router takes (by a route or a subrouter), or a router's default, for the
+/// duplicate checks.
+struct Registration {
+    router: Vec<String>,
+    value: Option<String>,
+    loc: Loc,
+    what: &'static str,
+}
+
+pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagnostics) -> Routers {
     let mut routes = Vec::new();
-    let mut names = Vec::new();
+    let mut out = Flattened::default();
+    let mut root_keys: Vec<(Spanned<String>, bool)> = Vec::new();
     for file in files {
-        let mut out = Flattened {
-            routes: &mut routes,
-            names: &mut names,
-        };
-        flatten(&file.scope, Inherited::default(), sources, diags, &mut out);
+        let mut outer = Inherited::default();
+        if let Some(mount) = &file.mount {
+            // A mount prefix comes from the build script, not from a file: it is literal text,
+            // attributed to the start of the file for the rare error that mentions it.
+            outer.prefixes.push(Spanned {
+                value: mount.replace('{', "{{").replace('}', "}}"),
+                loc: Loc::new(file.file, 0..0),
+            });
+        }
+        if file.transport == Transport::Message {
+            let written = file.scope.key.is_some();
+            let key = file.scope.key.clone().unwrap_or_else(|| Spanned {
+                value: DEFAULT_MESSAGE_KEY.to_owned(),
+                loc: file.transport_loc.unwrap_or(Loc::new(file.file, 0..0)),
+            });
+            check_key(&key, diags);
+            outer.keys.push(key.value.clone());
+            if !file.scope.routes.is_empty() || !file.scope.groups.is_empty() {
+                root_keys.push((key, written));
+            }
+        }
+        flatten(&file.scope, file.transport, outer, sources, diags, &mut out);
+        routes.append(&mut out.routes);
     }
     routes.sort_by_key(|(route, _): &(Route, Loc)| (route.loc.file, route.line, route.column));
+    check_root_keys(&root_keys, diags);
 
+    let mut by_transport: BTreeMap<Transport, Vec<Route>> = BTreeMap::new();
+    for (route, _) in routes {
+        by_transport.entry(route.transport).or_default().push(route);
+    }
+    let mut take = |t: Transport| by_transport.remove(&t).unwrap_or_default();
+    let http = take(Transport::Http);
+    let extensions = extension_methods(&http, diags);
+
+    out.names.sort_by_key(|name: &Spanned<String>| name.loc);
+    check_unique_names(&out.names, diags);
+    let routers = Routers {
+        http: Router {
+            routes: http,
+            extensions,
+        },
+        mqtt: Router {
+            routes: take(Transport::Mqtt),
+            extensions: Vec::new(),
+        },
+        message: Router {
+            routes: take(Transport::Message),
+            extensions: Vec::new(),
+        },
+        message_keys: out.message_keys,
+        websocket: Router {
+            routes: take(Transport::WebSocket),
+            extensions: Vec::new(),
+        },
+    };
+    check_conflicts(&routers.http, diags);
+    check_conflicts(&routers.mqtt, diags);
+    check_conflicts(&routers.websocket, diags);
+    check_registrations(&out.registrations, diags);
+    check_actions(&routers.websocket, diags);
+    routers
+}
+
+fn extension_methods(routes: &[Route], diags: &mut Diagnostics) -> Vec<String> {
     let mut extensions: Vec<String> = routes
         .iter()
-        .flat_map(|(route, _)| route.methods.iter().flatten())
+        .flat_map(|route| route.methods.iter().flatten())
         .filter(|method| !STANDARD_METHODS.contains(&method.as_str()))
         .cloned()
         .collect();
@@ -43,9 +119,9 @@ pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagn
     extensions.dedup();
     // Rule: a router names at most 54 extension methods, so that a method set fits one u64.
     if extensions.len() > MAX_EXTENSIONS {
-        let (route, _) = routes
+        let route = routes
             .iter()
-            .find(|(route, _)| {
+            .find(|route| {
                 route
                     .methods
                     .iter()
@@ -59,34 +135,34 @@ pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagn
             format!("`{}` is one too many", extensions[MAX_EXTENSIONS]),
         );
     }
-
-    names.sort_by_key(|name: &Spanned<String>| name.loc);
-    check_unique_names(&names, diags);
-    let router = Router {
-        routes: routes.into_iter().map(|(route, _)| route).collect(),
-        extensions,
-    };
-    check_conflicts(&router, diags);
-    router
+    extensions
 }
 
-/// Where flattening puts its results: the valid routes, and every route's name (checked for
-/// uniqueness even when the rest of its route is invalid).
-struct Flattened<'a> {
-    routes: &'a mut Vec<(Route, Loc)>,
-    names: &'a mut Vec<Spanned<String>>,
+/// Where flattening puts its results: the valid routes, every route's name (checked for
+/// uniqueness even when the rest of its route is invalid), and what the message routers take.
+#[derive(Default)]
+struct Flattened {
+    routes: Vec<(Route, Loc)>,
+    names: Vec<Spanned<String>>,
+    message_keys: BTreeMap<Vec<String>, String>,
+    registrations: Vec<Registration>,
 }
 
 fn flatten(
     scope: &Scope,
+    transport: Transport,
     outer: Inherited,
     sources: &Sources,
     diags: &mut Diagnostics,
-    out: &mut Flattened<'_>,
+    out: &mut Flattened,
 ) {
     let mut here = outer;
     if let Some(prefix) = &scope.prefix {
-        check_leading_slash(prefix, "prefix", diags);
+        if transport == Transport::Http {
+            check_leading_slash(prefix, "prefix", diags);
+        } else {
+            check_no_leading_slash(prefix, "prefix", !here.prefixes.is_empty(), diags);
+        }
         here.prefixes.push(prefix.clone());
     }
     // Rule: a group with `inherit_middleware = false` starts its middleware list afresh.
@@ -98,15 +174,66 @@ fn flatten(
     // Rule: inner meta keys override outer ones (a shallow merge, as a table is one value).
     here.meta
         .extend(scope.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if let Some(qos) = &scope.qos {
+        check_qos(qos, diags);
+        here.qos = Some(qos.clone());
+    }
+    if let Some(shared) = &scope.shared {
+        check_share_group(shared, diags);
+        here.shared = Some(shared.clone());
+    }
+    // The file's own `key` is the root router's, read by `validate`.
+    let is_group = scope.inherit_middleware.is_some();
+    if transport == Transport::Message && is_group {
+        // Rule: a group with a `value` is a subrouter: the parent router takes the value, and
+        // the group's `key` names the field the subrouter reads. A group without one only
+        // shares middleware and meta, and routes on its parent's key.
+        match (&scope.value, &scope.key) {
+            (Some(value), Some(key)) => {
+                check_key(key, diags);
+                out.registrations.push(Registration {
+                    router: here.values.clone(),
+                    value: Some(value.value.clone()),
+                    loc: value.loc,
+                    what: "subrouter",
+                });
+                here.values.push(value.value.clone());
+                here.keys.push(key.value.clone());
+                out.message_keys
+                    .insert(here.values.clone(), key.value.clone());
+            }
+            (Some(value), None) => diags.push(
+                Report::at(
+                    value.loc,
+                    "a subrouter needs a `key`",
+                    "routes on which field?",
+                )
+                .with_help("add `key = \"...\"`: the field this group's routes are chosen by"),
+            ),
+            (None, Some(key)) => diags.push(
+                Report::at(
+                    key.loc,
+                    "`key` without `value` in a group",
+                    "this group is no subrouter",
+                )
+                .with_help("add `value = \"...\"`: the value of the parent's key that leads here"),
+            ),
+            _ => {}
+        }
+    }
+    if transport == Transport::Message && !is_group {
+        out.message_keys
+            .insert(Vec::new(), here.keys.first().cloned().unwrap_or_default());
+    }
 
     for decl in &scope.routes {
         out.names.extend(decl.name.clone());
-        if let Some(route) = route(decl, &here, sources, diags) {
+        if let Some(route) = route(decl, transport, &here, sources, diags, out) {
             out.routes.push(route);
         }
     }
     for group in &scope.groups {
-        flatten(group, here.clone(), sources, diags, out);
+        flatten(group, transport, here.clone(), sources, diags, out);
     }
 }
 
@@ -141,13 +268,20 @@ fn check_leading_slash(piece: &Spanned<String>, key: &str, diags: &mut Diagnosti
 /// Checks one route declaration; `None` when it has a problem that leaves nothing to generate.
 fn route(
     decl: &RouteDecl,
+    transport: Transport,
     inherited: &Inherited,
     sources: &Sources,
     diags: &mut Diagnostics,
+    out: &mut Flattened,
 ) -> Option<(Route, Loc)> {
-    // Rule: `name` and `path` are required. (A key written with the wrong type was reported
-    // by the parser and is not "missing".)
-    for key in &decl.missing {
+    // Rule: every route has a `name`, and the key its transport routes by. (A key written with
+    // the wrong type was reported by the parser and is not "missing".)
+    let required: &[&str] = match transport {
+        Transport::Http => &["name", "path"],
+        Transport::Mqtt => &["name", "topic"],
+        Transport::Message | Transport::WebSocket => &["name"],
+    };
+    for key in decl.missing.iter().filter(|key| required.contains(key)) {
         diags.error(
             decl.loc,
             format!("route is missing required key `{key}`"),
@@ -175,35 +309,139 @@ fn route(
     };
     let mut meta = inherited.meta.clone();
     meta.extend(decl.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let qos = decl.qos.as_ref().or(inherited.qos.as_ref());
+    if let Some(qos) = &decl.qos {
+        check_qos(qos, diags);
+    }
+    if let Some(shared) = &decl.shared {
+        check_share_group(shared, diags);
+    }
+    let shared = decl.shared.as_ref().or(inherited.shared.as_ref());
 
-    let path = decl.path.as_ref()?;
-    check_leading_slash(path, "path", diags);
-    let pieces: Vec<&Spanned<String>> = inherited.prefixes.iter().chain([path]).collect();
-    let pattern = match pattern::parse(
-        &pieces
-            .iter()
-            .map(|piece| Piece {
-                text: &piece.value,
-                loc: piece.loc,
-                verbatim: is_verbatim(piece, sources),
-            })
-            .collect::<Vec<_>>(),
-    ) {
-        Ok(pattern) => Some(pattern),
-        Err(reports) => {
-            for report in reports {
-                diags.push(report);
+    let target = match transport {
+        Transport::Http => {
+            let path = decl.path.as_ref()?;
+            check_leading_slash(path, "path", diags);
+            let pieces: Vec<&Spanned<String>> = inherited.prefixes.iter().chain([path]).collect();
+            let pattern = parse_pattern(&pieces, sources, diags);
+            let text = pieces.iter().map(|p| p.value.as_str()).collect();
+            (RouteKind::Path, pattern, text, path.loc)
+        }
+        Transport::Mqtt => {
+            let topic = decl.topic.as_ref()?;
+            check_no_leading_slash(topic, "topic", !inherited.prefixes.is_empty(), diags);
+            let (pattern, text) = level_pattern(&inherited.prefixes, topic, sources, diags);
+            (RouteKind::Topic, pattern, text, topic.loc)
+        }
+        Transport::WebSocket => match (&decl.action, &decl.channel) {
+            (Some(action), None) => {
+                check_action(action, diags);
+                let pattern = Pattern {
+                    segments: vec![Segment::Static(action.value.clone())],
+                    params: Vec::new(),
+                };
+                (
+                    RouteKind::Action,
+                    Some(pattern),
+                    action.value.clone(),
+                    action.loc,
+                )
             }
-            None
+            (None, Some(channel)) => {
+                check_no_leading_slash(channel, "channel", false, diags);
+                let (pattern, text) = level_pattern(&[], channel, sources, diags);
+                (RouteKind::Channel, pattern, text, channel.loc)
+            }
+            (Some(action), Some(channel)) => {
+                diags.push(
+                    Report::at(
+                        channel.loc,
+                        "a route is an action or a channel, not both",
+                        "second target",
+                    )
+                    .with_secondary(action.loc, "this route is an action"),
+                );
+                return None;
+            }
+            (None, None) => {
+                diags.push(
+                    Report::at(
+                        decl.loc,
+                        "websocket route has no `action` or `channel`",
+                        "routes nothing",
+                    )
+                    .with_help("add `action = \"chat.send\"` or `channel = \"rooms/{room}\"`"),
+                );
+                return None;
+            }
+        },
+        Transport::Message => {
+            let default = decl.default.as_ref().filter(|d| d.value);
+            let router = inherited.values.clone();
+            let keys = &inherited.keys;
+            let mut text: Vec<String> = keys
+                .iter()
+                .zip(&router)
+                .map(|(key, value)| format!("{key} = {value:?}"))
+                .collect();
+            let key = keys.last().map_or(DEFAULT_MESSAGE_KEY, String::as_str);
+            let (kind, values, loc) = match (&decl.value, default) {
+                (Some(value), None) => {
+                    out.registrations.push(Registration {
+                        router: router.clone(),
+                        value: Some(value.value.clone()),
+                        loc: value.loc,
+                        what: "route",
+                    });
+                    text.push(format!("{key} = {:?}", value.value));
+                    let mut values = router;
+                    values.push(value.value.clone());
+                    (RouteKind::Message { default: false }, values, value.loc)
+                }
+                (None, Some(default)) => {
+                    out.registrations.push(Registration {
+                        router: router.clone(),
+                        value: None,
+                        loc: default.loc,
+                        what: "default",
+                    });
+                    text.push(format!("{key} = *"));
+                    (RouteKind::Message { default: true }, router, default.loc)
+                }
+                (Some(value), Some(default)) => {
+                    diags.push(
+                        Report::at(
+                            default.loc,
+                            "a route has a `value` or is the `default`, not both",
+                            "the default",
+                        )
+                        .with_secondary(value.loc, "takes this value"),
+                    );
+                    return None;
+                }
+                (None, None) => {
+                    diags.push(
+                        Report::at(decl.loc, "message route has no `value` and is not the `default`", "routes nothing")
+                            .with_help(format!("add `value = \"...\"` (the value of `{key}` it takes) or `default = true`")),
+                    );
+                    return None;
+                }
+            };
+            let pattern = Pattern {
+                segments: values.into_iter().map(Segment::Static).collect(),
+                params: Vec::new(),
+            };
+            (kind, Some(pattern), text.join(", "), loc)
         }
     };
+    let (kind, pattern, pattern_text, loc) = target;
     // Rule: a pattern has at most MAX_SEGMENTS segments. The tree stages recurse once per
     // segment; the limit keeps a hostile route file from overflowing the build script's stack.
     if let Some(pattern) = &pattern
         && pattern.segments.len() > MAX_SEGMENTS
     {
         diags.error(
-            path.loc,
+            loc,
             format!(
                 "pattern has {} segments, more than the {MAX_SEGMENTS} allowed",
                 pattern.segments.len()
@@ -221,7 +459,7 @@ fn route(
         Route {
             name: name.value.clone(),
             variant,
-            pattern_text: pieces.iter().map(|p| p.value.as_str()).collect(),
+            pattern_text,
             pattern,
             methods,
             handler: decl.handler.as_ref().map(|h| h.value.clone()),
@@ -230,10 +468,264 @@ fn route(
             column,
             middleware,
             meta,
-            loc: path.loc,
+            loc,
+            transport,
+            kind,
+            qos: qos.map_or(0, |q| q.value.clamp(0, 2) as u8),
+            shared: shared.map(|s| s.value.clone()),
         },
         name.loc,
     ))
+}
+
+fn parse_pattern(
+    pieces: &[&Spanned<String>],
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Pattern> {
+    let pieces: Vec<Piece<'_>> = pieces
+        .iter()
+        .map(|piece| Piece {
+            text: &piece.value,
+            loc: piece.loc,
+            verbatim: is_verbatim(piece, sources),
+        })
+        .collect();
+    match pattern::parse(&pieces) {
+        Ok(pattern) => Some(pattern),
+        Err(reports) => {
+            for report in reports {
+                diags.push(report);
+            }
+            None
+        }
+    }
+}
+
+/// A topic or channel pattern: its pieces joined with `/` (MQTT levels), each level a literal,
+/// a whole `{param}` or a final `{*tail}`. Returns the pattern and its text.
+fn level_pattern(
+    prefixes: &[Spanned<String>],
+    last: &Spanned<String>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> (Option<Pattern>, String) {
+    let slash = |piece: &Spanned<String>| Spanned {
+        value: "/".to_owned(),
+        loc: piece.loc,
+    };
+    let mut joined: Vec<Spanned<String>> = Vec::new();
+    for piece in prefixes.iter().chain([last]) {
+        if !joined.is_empty() {
+            joined.push(slash(piece));
+        }
+        joined.push(piece.clone());
+    }
+    let text: String = joined.iter().map(|p| p.value.as_str()).collect();
+    let pattern = parse_pattern(&joined.iter().collect::<Vec<_>>(), sources, diags);
+    let Some(pattern) = pattern else {
+        return (None, text);
+    };
+    let mut ok = true;
+    for segment in &pattern.segments {
+        match segment {
+            // Rule: MQTT wildcards are not written in a pattern: a `{param}` becomes `+` and a
+            // `{*tail}` becomes `#` in the subscription filter, and names the captured level.
+            Segment::Static(level) if level.contains(['+', '#']) => {
+                ok = false;
+                let wildcard = if level.contains('#') { '#' } else { '+' };
+                let (help, what) = if wildcard == '#' {
+                    (
+                        "write `{*rest}` for the remaining levels (subscribed as `#`)",
+                        "multi-level",
+                    )
+                } else {
+                    (
+                        "write `{name}` for one level (subscribed as `+`)",
+                        "single-level",
+                    )
+                };
+                let at = locate(last, level, sources).unwrap_or(last.loc);
+                diags.push(
+                    Report::at(at, format!("MQTT wildcard `{wildcard}` in a route pattern"), format!("a {what} wildcard where a parameter is meant"))
+                        .with_help(help)
+                        .with_note("the generated SUBSCRIPTIONS turn parameters into wildcards, and the router hands you their values"),
+                );
+            }
+            // Rule: a parameter fills a whole level, as a wildcard of a subscription filter does.
+            Segment::Param {
+                name,
+                prefix,
+                suffix,
+            } if !prefix.is_empty() || !suffix.is_empty() => {
+                ok = false;
+                let at = locate(last, &format!("{{{name}}}"), sources).unwrap_or(last.loc);
+                diags.push(
+                    Report::at(at, format!("parameter `{name}` shares its level with text"), "not a whole level")
+                        .with_note("a topic filter's `+` matches whole levels only, so a level is a literal or a parameter"),
+                );
+            }
+            _ => {}
+        }
+    }
+    (ok.then_some(pattern), text)
+}
+
+/// Where `needle` was written inside the string value `piece`, when the file holds it verbatim.
+fn locate(piece: &Spanned<String>, needle: &str, sources: &Sources) -> Option<Loc> {
+    if !is_verbatim(piece, sources) {
+        return None;
+    }
+    let offset = piece.value.find(needle)?;
+    Some(Loc {
+        file: piece.loc.file,
+        start: piece.loc.start + 1 + offset,
+        end: piece.loc.start + 1 + offset + needle.len(),
+    })
+}
+
+fn check_no_leading_slash(
+    piece: &Spanned<String>,
+    key: &str,
+    joined: bool,
+    diags: &mut Diagnostics,
+) {
+    // Rule: topic pieces are joined with one `/`; a piece that starts with `/` after another
+    // would make an empty level nobody meant (a leading `/` on its own is a valid, if rare,
+    // empty first level).
+    if joined && piece.value.starts_with('/') {
+        diags.push(
+            Report::at(
+                piece.loc,
+                format!("`{key}` starts with `/`"),
+                "joined to the prefix with `/` already",
+            )
+            .with_help(format!("write \"{}\"", piece.value.trim_start_matches('/'))),
+        );
+    }
+}
+
+fn check_qos(qos: &Spanned<i64>, diags: &mut Diagnostics) {
+    // Rule: MQTT has three QoS levels.
+    if !(0..=2).contains(&qos.value) {
+        diags.error(
+            qos.loc,
+            format!("QoS {} does not exist", qos.value),
+            "expected 0, 1 or 2",
+        );
+    }
+}
+
+fn check_share_group(group: &Spanned<String>, diags: &mut Diagnostics) {
+    // Rule: a share name is a non-empty level without wildcards (MQTT 5, 4.8.2).
+    if group.value.is_empty() || group.value.contains(['/', '+', '#']) {
+        diags.error(
+            group.loc,
+            format!("invalid shared-subscription group `{}`", group.value),
+            "a group name is one non-empty level without `/`, `+` or `#`",
+        );
+    }
+}
+
+fn check_key(key: &Spanned<String>, diags: &mut Diagnostics) {
+    // Rule: a message router reads a named field.
+    if key.value.is_empty() {
+        diags.error(key.loc, "empty message `key`", "name the field to route by");
+    }
+}
+
+fn check_action(action: &Spanned<String>, diags: &mut Diagnostics) {
+    // Rule: an action name is non-empty text without surrounding spaces: clients send it as is.
+    if action.value.is_empty() || action.value.trim() != action.value {
+        diags.error(
+            action.loc,
+            format!("invalid action name {:?}", action.value),
+            "an action is a non-empty name without surrounding spaces",
+        );
+    }
+}
+
+fn check_root_keys(root_keys: &[(Spanned<String>, bool)], diags: &mut Diagnostics) {
+    // Rule: every message file's top level is the root router, so they read the same field.
+    let Some((first, first_written)) = root_keys.first() else {
+        return;
+    };
+    for (key, written) in &root_keys[1..] {
+        if key.value == first.value {
+            continue;
+        }
+        let describe = |key: &Spanned<String>, written: bool| {
+            if written {
+                format!("routes on `{}`", key.value)
+            } else {
+                format!("routes on `{}` (the default)", key.value)
+            }
+        };
+        diags.push(
+            Report::at(
+                key.loc,
+                format!(
+                    "message files disagree on the root key: `{}` and `{}`",
+                    first.value, key.value
+                ),
+                describe(key, *written),
+            )
+            .with_secondary(first.loc, describe(first, *first_written))
+            .with_note("the top level of every message file is the same root router"),
+        );
+    }
+}
+
+fn check_registrations(registrations: &[Registration], diags: &mut Diagnostics) {
+    // Rule: a message router takes each value once, by one route or one subrouter, and has at
+    // most one default.
+    let mut first: HashMap<(&[String], Option<&str>), &Registration> = HashMap::new();
+    let mut sorted: Vec<&Registration> = registrations.iter().collect();
+    sorted.sort_by_key(|r| r.loc);
+    for registration in sorted {
+        let key = (
+            registration.router.as_slice(),
+            registration.value.as_deref(),
+        );
+        let Some(earlier) = first.get(&key) else {
+            first.insert(key, registration);
+            continue;
+        };
+        let (message, label) = match &registration.value {
+            Some(value) => (
+                format!("value {value:?} is registered twice in one message router"),
+                format!("this {} takes it again", registration.what),
+            ),
+            None => (
+                "a message router has two defaults".to_owned(),
+                "second default".to_owned(),
+            ),
+        };
+        diags.push(
+            Report::at(registration.loc, message, label)
+                .with_secondary(earlier.loc, format!("first taken by this {}", earlier.what)),
+        );
+    }
+}
+
+fn check_actions(router: &Router, diags: &mut Diagnostics) {
+    // Rule: the actions of all websocket files share one namespace.
+    let mut first: HashMap<&str, &Route> = HashMap::new();
+    for route in router.routes.iter().filter(|r| r.kind == RouteKind::Action) {
+        let Some(earlier) = first.get(route.pattern_text.as_str()) else {
+            first.insert(&route.pattern_text, route);
+            continue;
+        };
+        diags.push(
+            Report::at(
+                route.loc,
+                format!("action `{}` is defined twice", route.pattern_text),
+                format!("defined again by `{}`", route.name),
+            )
+            .with_secondary(earlier.loc, format!("first defined by `{}`", earlier.name))
+            .with_note("the actions of every websocket route file share one namespace"),
+        );
+    }
 }
 
 /// Whether the file holds a string value verbatim between its quotes (no escapes), so offsets
@@ -402,10 +894,20 @@ fn check_conflicts(router: &Router, diags: &mut Diagnostics) {
     // names, so they match exactly the same paths) and they share a method. Priority cannot
     // order them. Patterns of different shapes are always ordered by priority (static, then
     // longest prefix and suffix, then plain parameter, then catch-all), so they never conflict.
-    let mut by_shape: BTreeMap<Vec<Segment>, Vec<usize>> = BTreeMap::new();
+    // Topics and channels have no methods: the same shape is a conflict.
+    let mut by_shape: BTreeMap<(bool, Vec<Segment>), Vec<usize>> = BTreeMap::new();
     for (index, route) in router.routes.iter().enumerate() {
+        if !matches!(
+            route.kind,
+            RouteKind::Path | RouteKind::Topic | RouteKind::Channel
+        ) {
+            continue;
+        }
         let shape = route.pattern.segments.iter().map(Segment::shape).collect();
-        by_shape.entry(shape).or_default().push(index);
+        by_shape
+            .entry((route.kind == RouteKind::Channel, shape))
+            .or_default()
+            .push(index);
     }
     for indices in by_shape.values() {
         for (i, &later) in indices.iter().enumerate() {
@@ -415,23 +917,31 @@ fn check_conflicts(router: &Router, diags: &mut Diagnostics) {
                 if shared == 0 {
                     continue;
                 }
-                let methods = shared_methods(a, b);
+                let what = match b.kind {
+                    RouteKind::Path => "paths",
+                    RouteKind::Channel => "channels",
+                    _ => "topics",
+                };
                 let mut report = Report::at(
                     b.loc,
                     format!("route `{}` conflicts with route `{}`", b.name, a.name),
-                    format!("`{}` matches the same paths", b.pattern_text),
+                    format!("`{}` matches the same {what}", b.pattern_text),
                 )
-                .with_secondary(a.loc, format!("`{}` is declared here", a.name))
-                .with_note(format!("both accept {methods}"));
-                if a.pattern_text != b.pattern_text {
-                    report = report.with_note(
-                        "patterns that differ only in parameter names match the same paths",
-                    );
+                .with_secondary(a.loc, format!("`{}` is declared here", a.name));
+                if b.kind == RouteKind::Path {
+                    report = report.with_note(format!("both accept {}", shared_methods(a, b)));
                 }
-                diags.push(
-                    report
-                        .with_help("give them different methods, or patterns of different shapes"),
-                );
+                if a.pattern_text != b.pattern_text {
+                    report = report.with_note(format!(
+                        "patterns that differ only in parameter names match the same {what}"
+                    ));
+                }
+                let help = if b.kind == RouteKind::Path {
+                    "give them different methods, or patterns of different shapes"
+                } else {
+                    "give them patterns of different shapes"
+                };
+                diags.push(report.with_help(help));
                 break;
             }
         }

@@ -36,12 +36,14 @@ mod error;
 mod info;
 mod method;
 mod params;
+mod transport;
 
 pub use encode::{CatchAllEncoded, SegmentEncoded};
 pub use error::{AllowedMethods, AllowedMethodsIter, MatchError};
 pub use info::{MetaValue, RouteInfo};
 pub use method::{InvalidMethod, MAX_EXTENSION_LEN, Method};
 pub use params::Params;
+pub use transport::{QoS, Subscription, Unmatched};
 
 #[doc(hidden)]
 pub mod __private;

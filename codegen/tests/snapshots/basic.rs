@@ -5,8 +5,7 @@
 //   routes/basic/devices.toml
 //   routes/basic/nested/media.toml
 
-/// A matched route, one variant per route of the route files, its parameters borrowed
-/// from the path. `Display` writes the route's path back (reverse routing).
+/// A matched route, one variant per route of the route files, its parameters borrowed from the path. `Display` writes the route's path back (reverse routing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(dead_code)]
 pub enum Route<'p> {
@@ -78,8 +77,7 @@ impl<'p> Route<'p> {
         }
     }
 }
-/// Reverse routing: writes the path of the route, percent-encoding parameter values
-/// (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
+/// Reverse routing: writes the path of the route, percent-encoding parameter values (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
 impl ::core::fmt::Display for Route<'_> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self {
@@ -114,7 +112,7 @@ impl ::core::fmt::Display for Route<'_> {
     }
 }
 /// Every route of the route files, in declaration order: the position of a route here is
-/// `Route::index()`.
+/// its `index()`.
 #[allow(dead_code)]
 pub static ROUTES: [::routegen::RouteInfo; 6] = [
     ::routegen::RouteInfo::__new(

@@ -10,6 +10,22 @@ pub mod routes {
     routegen::include_routes!();
 }
 
+/// The second generated file (`transports.rs`): MQTT topics, messages and WebSocket routes from
+/// `transports/`, and the plugins of `plugins/` mounted under `/plugins/<name>`.
+pub mod transports {
+    routegen::include_routes!("transports.rs");
+
+    /// Calls the handler of the `telemetry` topic route, as a service would.
+    pub fn handlers_telemetry_ok() -> String {
+        let Some(mqtt::Topic::Telemetry { device_id, sensor }) =
+            mqtt::recognize("devices/d1/telemetry/temp")
+        else {
+            return String::new();
+        };
+        crate::handlers::telemetry(device_id, sensor)
+    }
+}
+
 /// The same generated file included a second time, in a nested private module, to prove that it
 /// compiles in any module (its handler paths start with `crate::`).
 mod nested {
@@ -34,6 +50,16 @@ pub fn nested_recognize_name(method: routegen::Method, path: &str) -> Option<&'s
 /// Handlers named by the route files (`handler = "crate::handlers::..."`). The generated code only
 /// checks that they exist.
 pub mod handlers {
+    /// MQTT `devices/{device_id}/telemetry/{sensor}`.
+    pub fn telemetry(device_id: &str, sensor: &str) -> String {
+        format!("{device_id}:{sensor}")
+    }
+
+    /// The `ping` message.
+    pub fn ping() -> &'static str {
+        "pong"
+    }
+
     /// `GET /`.
     pub fn index() -> &'static str {
         "index"

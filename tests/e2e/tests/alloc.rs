@@ -218,3 +218,49 @@ fn the_counter_counts() {
     let (_, count) = allocations(|| std::hint::black_box(vec![1u8; 16]));
     assert!(count >= 1);
 }
+
+#[test]
+fn transport_lookups_never_allocate() {
+    use routegen_e2e::transports::{messages, mqtt, websocket};
+    let topics = [
+        "devices/d1/telemetry/temp",
+        "devices/d1/telemetry/battery",
+        "devices/d1/events/a/b/c",
+        "alerts",
+        "lab///",
+        "$SYS/broker/uptime",
+        "$SYS/x/status",
+        "no/such/topic/here",
+    ];
+    for topic in topics {
+        let (found, count) = allocations(|| {
+            let found = mqtt::recognize(topic);
+            if let Some(found) = found {
+                let mut out = StackBuf::new();
+                write!(out, "{found}").unwrap();
+                let _ = (found.qos(), found.params().count(), found.info().name());
+            }
+            found.is_some()
+        });
+        assert_eq!(
+            count, 0,
+            "mqtt::recognize({topic:?}) allocated (found: {found})"
+        );
+    }
+    let messages_in: [&[(&str, &str)]; 4] = [
+        &[("type", "ping")],
+        &[("type", "create"), ("entity", "user")],
+        &[("type", "delete"), ("entity", "order"), ("reason", "x")],
+        &[],
+    ];
+    for message in messages_in {
+        let (_, count) = allocations(|| {
+            messages::recognize(|key| message.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+        });
+        assert_eq!(count, 0, "messages::recognize({message:?}) allocated");
+    }
+    for name in ["chat.send", "presence.ping", "nope", "rooms/a", "rooms/a/b"] {
+        let (_, count) = allocations(|| (websocket::action(name), websocket::channel(name)));
+        assert_eq!(count, 0, "websocket lookups of {name:?} allocated");
+    }
+}
