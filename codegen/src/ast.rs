@@ -80,6 +80,8 @@ pub(crate) struct Scope {
     pub qos: Option<Spanned<i64>>,
     /// MQTT: the shared-subscription group of the routes below.
     pub shared: Option<Spanned<String>>,
+    /// A `cfg` predicate (`feature = "debug-routes"`) the routes below are compiled under.
+    pub cfg: Option<Spanned<String>>,
     pub middleware: Vec<Spanned<String>>,
     /// `None` at file level; groups default to `true`.
     pub inherit_middleware: Option<bool>,
@@ -108,6 +110,7 @@ pub(crate) struct RouteDecl {
     pub channel: Option<Spanned<String>>,
     pub qos: Option<Spanned<i64>>,
     pub shared: Option<Spanned<String>>,
+    pub cfg: Option<Spanned<String>>,
     /// The method tokens; `None` (no `method` key) means any method. A `method` of the wrong
     /// type is reported and becomes an empty list, which accepts nothing and conflicts with
     /// nothing, rather than "any method".

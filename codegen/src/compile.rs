@@ -18,6 +18,8 @@ pub(crate) struct Compiled {
     pub tree: Node,
     /// Capture slots the tree needs: the most parameters of any dynamic route.
     pub capture_slots: usize,
+    /// Whether any route is in the tree (a conditional static route may be, with no slots).
+    pub has_tree: bool,
 }
 
 /// The static routes, grouped by path (routes with disjoint methods may share one).
@@ -60,12 +62,16 @@ pub(crate) fn compile(router: &Router) -> Compiled {
     let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut tree = Node::default();
     let mut capture_slots = 0;
+    let mut has_tree = false;
     for (index, route) in router.routes.iter().enumerate() {
-        if let Some(path) = route.static_path() {
+        // A conditional route goes to the tree even when static: a static table cannot leave
+        // out an entry by `cfg`, while tree code can.
+        if let Some(path) = route.static_path().filter(|_| route.cfg.is_empty()) {
             by_path.entry(path).or_default().push(index);
         } else {
             tree.insert(&route.pattern.segments, index);
             capture_slots = capture_slots.max(route.pattern.params.len());
+            has_tree = true;
         }
     }
     let entries: Vec<StaticEntry> = by_path
@@ -79,6 +85,7 @@ pub(crate) fn compile(router: &Router) -> Compiled {
         statics: StaticTable { entries, hash },
         tree,
         capture_slots,
+        has_tree,
     }
 }
 

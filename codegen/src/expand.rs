@@ -78,18 +78,28 @@ pub(crate) struct Variants<'r> {
     /// Whether variants borrow their parameters from the input (`Topic<'p>`); the enums of
     /// message and action routes have no parameters and no lifetime.
     pub borrows: bool,
+    /// The position in `ROUTES` of every route of the module, as a constant expression: with
+    /// conditional routes before it, a route's position depends on the build's `cfg`.
+    positions: Vec<TokenStream>,
 }
 
 impl<'r> Variants<'r> {
     pub fn new(name: &str, routes: &'r [Route], borrows: bool) -> Variants<'r> {
-        Variants::of(name, routes.iter().enumerate().collect(), borrows)
+        Variants::of(name, routes, routes.iter().enumerate().collect(), borrows)
     }
 
-    pub fn of(name: &str, routes: Vec<(usize, &'r Route)>, borrows: bool) -> Variants<'r> {
+    /// The variants of `selected`, a subset of the module's routes `all`.
+    pub fn of(
+        name: &str,
+        all: &'r [Route],
+        selected: Vec<(usize, &'r Route)>,
+        borrows: bool,
+    ) -> Variants<'r> {
         Variants {
             name: Ident::new(name, Span::call_site()),
-            routes,
+            routes: selected,
             borrows,
+            positions: positions(all),
         }
     }
 
@@ -143,6 +153,63 @@ impl<'r> Variants<'r> {
             quote!(#name::#variant { #(#patterns),* })
         }
     }
+}
+
+/// `#[cfg(...)]` for a conditional route: the conjunction of its file's, groups' and own
+/// predicates.
+fn cfg_attr(route: &Route) -> Option<TokenStream> {
+    cfg_predicate(route).map(|predicate| quote!(#[cfg(#predicate)]))
+}
+
+fn cfg_predicate(route: &Route) -> Option<TokenStream> {
+    let predicates: Vec<TokenStream> = route
+        .cfg
+        .iter()
+        .map(|p| p.parse().expect("validated as a cfg predicate"))
+        .collect();
+    match predicates.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        all => Some(quote!(all(#(#all),*))),
+    }
+}
+
+/// Each route's position in `ROUTES` as a constant: the unconditional routes before it, plus
+/// one for each conditional route before it that the build enables.
+fn positions(routes: &[Route]) -> Vec<TokenStream> {
+    let mut fixed = 0;
+    let mut conditional: Vec<TokenStream> = Vec::new();
+    let mut out = Vec::new();
+    for route in routes {
+        out.push(count_expr(fixed, &conditional));
+        match cfg_predicate(route) {
+            Some(predicate) => conditional.push(predicate),
+            None => fixed += 1,
+        }
+    }
+    out
+}
+
+/// The length of `ROUTES`, as [`positions`] counts.
+fn route_count(routes: &[Route]) -> TokenStream {
+    let fixed = routes.iter().filter(|r| r.cfg.is_empty()).count();
+    let conditional: Vec<TokenStream> = routes.iter().filter_map(cfg_predicate).collect();
+    count_expr(fixed, &conditional)
+}
+
+/// `fixed + cfg!(a) as usize + ...`, without a `0 +` (clippy's `identity_op`).
+fn count_expr(fixed: usize, conditional: &[TokenStream]) -> TokenStream {
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if fixed > 0 || conditional.is_empty() {
+        let fixed = lit(fixed);
+        terms.push(quote!(#fixed));
+    }
+    terms.extend(
+        conditional
+            .iter()
+            .map(|predicate| quote!((::core::cfg!(#predicate) as usize))),
+    );
+    quote!(#(#terms)+*)
 }
 
 fn variant(route: &Route) -> Ident {
@@ -203,8 +270,9 @@ fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
     let items = variants.routes.iter().map(|(_, route)| {
         let doc = describe(route);
         let name = variant(route);
+        let cfg = cfg_attr(route);
         if route.pattern.params.is_empty() {
-            quote! { #[doc = #doc] #name }
+            quote! { #cfg #[doc = #doc] #name }
         } else {
             let fields = route.pattern.params.iter().map(|(param, catch_all)| {
                 let ident = field(param);
@@ -215,7 +283,7 @@ fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
                 };
                 quote! { #[doc = #doc] #ident: &'p str }
             });
-            quote! { #[doc = #doc] #name { #(#fields),* } }
+            quote! { #cfg #[doc = #doc] #name { #(#fields),* } }
         }
     });
     let phantom = variants.phantom_variant();
@@ -243,23 +311,25 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
         } else {
             quote!(#name::#variant { .. })
         };
-        let index = lit(*index);
-        quote! { #pattern => #index, }
+        let index = &variants.positions[*index];
+        let cfg = cfg_attr(route);
+        quote! { #cfg #pattern => #index, }
     });
     let phantom = variants.phantom_arm();
     let params = variants.borrows.then(|| {
         let param_arms = variants.routes.iter().map(|(_, route)| {
             let pattern = variants.pattern(route);
+            let cfg = cfg_attr(route);
             let used = route.pattern.params.len();
             let used_lit = lit(used);
             if used == 0 {
-                return quote! { #pattern => ::routegen::Params::__new([("", ""); #max_params], 0), };
+                return quote! { #cfg #pattern => ::routegen::Params::__new([("", ""); #max_params], 0), };
             }
             let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
             let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
             let padding = (used..max_count).map(|_| quote!(("", "")));
             quote! {
-                #pattern => ::routegen::Params::__new(
+                #cfg #pattern => ::routegen::Params::__new(
                     [#((#names, *#bindings),)* #(#padding,)*],
                     #used_lit,
                 ),
@@ -361,13 +431,16 @@ fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
             }
         });
         let pattern = variants.pattern(route);
-        quote! { #pattern => { #(#writes)* } }
+        let cfg = cfg_attr(route);
+        quote! { #cfg #pattern => { #(#writes)* } }
     });
     let phantom = variants.phantom_arm();
     let name = &variants.name;
     let doc = if encode {
         " Reverse routing: writes the path of the route, percent-encoding parameter values (a \
          `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`)."
+    } else if variants.name == "Channel" {
+        " Reverse routing: writes the channel name, with the parameter values as they are."
     } else {
         " Reverse routing: writes the topic of the route, with the parameter values as they are."
     };
@@ -444,8 +517,9 @@ fn meta_tokens(value: &MetaValue) -> TokenStream {
 }
 
 fn routes_static(routes: &[Route]) -> TokenStream {
-    let count = lit(routes.len());
+    let count = route_count(routes);
     let infos = routes.iter().map(|route| {
+        let cfg = cfg_attr(route);
         let name = &route.name;
         let pattern = &route.pattern_text;
         let methods = route.methods.iter().flatten().map(|m| method_tokens(m));
@@ -462,7 +536,7 @@ fn routes_static(routes: &[Route]) -> TokenStream {
             quote!((#k, #v))
         });
         quote! {
-            ::routegen::RouteInfo::__new(
+            #cfg ::routegen::RouteInfo::__new(
                 #name, #pattern, &[#(#methods),*], #handler, #file, #line, #column,
                 &[#(#middleware),*], &[#(#meta),*],
             )
@@ -477,20 +551,25 @@ fn routes_static(routes: &[Route]) -> TokenStream {
 }
 
 fn handler_checks(routes: &[Route]) -> TokenStream {
-    let mut handlers: Vec<&str> = routes.iter().filter_map(|r| r.handler.as_deref()).collect();
-    handlers.sort();
-    handlers.dedup();
+    // One check per handler and condition: a handler of conditional routes may itself exist
+    // only under that condition.
+    let mut handlers: Vec<(&str, &[String], Option<TokenStream>)> = routes
+        .iter()
+        .filter_map(|r| Some((r.handler.as_deref()?, r.cfg.as_slice(), cfg_attr(r))))
+        .collect();
+    handlers.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    handlers.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
     if handlers.is_empty() {
         return TokenStream::new();
     }
-    let uses = handlers.iter().map(|h| {
+    let uses = handlers.iter().map(|(h, _, cfg)| {
         let path: syn::Path = syn::parse_str(h).expect("validated as a path");
-        quote!(use #path as _;)
+        quote!(#cfg #[allow(unused_imports)] use #path as _;)
     });
     quote! {
         // Names every handler so that rustc reports one that does not exist.
         const _: () = {
-            #(#[allow(unused_imports)] #uses)*
+            #(#uses)*
         };
     }
 }
@@ -500,7 +579,7 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
     let extension_count = lit(router.extensions.len());
     let any_bit = mask_lit(ANY_METHOD_BIT);
     let has_statics = !compiled.statics.entries.is_empty();
-    let has_tree = compiled.capture_slots > 0;
+    let has_tree = compiled.has_tree;
 
     let (static_fn, static_call) = if has_statics {
         (
@@ -695,17 +774,24 @@ impl TreeEmitter<'_> {
             let found = quote! {
                 return ::core::option::Option::Some(Route::#name { #(#fields: caps[#slots]),* });
             };
-            if route.methods.is_none() {
+            let check = if route.methods.is_none() {
                 // Accepts any method; validation keeps it alone at its place in the tree.
-                return found;
-            }
-            self.uses_methods = true;
-            let mask = mask_lit(mask);
-            quote! {
-                if m & #mask != 0 {
-                    #found
+                found
+            } else {
+                self.uses_methods = true;
+                let mask = mask_lit(mask);
+                quote! {
+                    if m & #mask != 0 {
+                        #found
+                    }
+                    *allowed |= #mask;
                 }
-                *allowed |= #mask;
+            };
+            // A conditional route is not there at all when its `cfg` is off: the walk goes on
+            // to the routes after it.
+            match cfg_attr(route) {
+                Some(cfg) => quote! { #cfg { #check } },
+                None => check,
             }
         });
         quote!(#(#checks)*)

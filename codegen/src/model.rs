@@ -73,6 +73,9 @@ pub(crate) struct Route {
     pub qos: u8,
     /// MQTT: the shared-subscription group.
     pub shared: Option<String>,
+    /// The `cfg` predicates (normalized token text) that must all hold for the route to be
+    /// compiled in: its file's, its groups' and its own.
+    pub cfg: Vec<String>,
 }
 
 /// What a route's pattern describes. For message routes, the pattern's static segments are

@@ -28,6 +28,8 @@ struct Inherited {
     values: Vec<String>,
     /// Message routers: the key of each router from the root to this scope's.
     keys: Vec<String>,
+    /// The `cfg` predicates of the file and groups, normalized, with where each was written.
+    cfgs: Vec<(String, Loc)>,
 }
 
 /// A value a message router takes (by a route or a subrouter), or a router's default, for the
@@ -182,6 +184,11 @@ fn flatten(
         check_share_group(shared, diags);
         here.shared = Some(shared.clone());
     }
+    if let Some(cfg) = &scope.cfg
+        && let Some(predicate) = check_cfg(cfg, diags)
+    {
+        here.cfgs.push((predicate, cfg.loc));
+    }
     // The file's own `key` is the root router's, read by `validate`.
     let is_group = scope.inherit_middleware.is_some();
     if transport == Transport::Message && is_group {
@@ -317,6 +324,23 @@ fn route(
         check_share_group(shared, diags);
     }
     let shared = decl.shared.as_ref().or(inherited.shared.as_ref());
+    let mut cfgs = inherited.cfgs.clone();
+    if let Some(cfg) = &decl.cfg
+        && let Some(predicate) = check_cfg(cfg, diags)
+    {
+        cfgs.push((predicate, cfg.loc));
+    }
+    // Rule (for now): `cfg` selects HTTP routes. A conditional topic, message value or action
+    // would make SUBSCRIPTIONS, defaults and the lookup tables depend on the build profile,
+    // which the generator does not model yet.
+    if transport != Transport::Http
+        && let Some((_, loc)) = cfgs.first()
+    {
+        diags.push(
+            Report::at(*loc, format!("`cfg` is not supported on {} routes", transport.key()), "conditional route")
+                .with_note("conditional routes are HTTP routes for now; put the conditional topics, messages or actions in a file of their own and select it in build.rs"),
+        );
+    }
 
     let target = match transport {
         Transport::Http => {
@@ -473,6 +497,7 @@ fn route(
             kind,
             qos: qos.map_or(0, |q| q.value.clamp(0, 2) as u8),
             shared: shared.map(|s| s.value.clone()),
+            cfg: cfgs.into_iter().map(|(predicate, _)| predicate).collect(),
         },
         name.loc,
     ))
@@ -603,6 +628,36 @@ fn check_no_leading_slash(
             .with_help(format!("write \"{}\"", piece.value.trim_start_matches('/'))),
         );
     }
+}
+
+/// The predicate in normalized token text (`feature = "x"`), or `None` after reporting it.
+fn check_cfg(cfg: &Spanned<String>, diags: &mut Diagnostics) -> Option<String> {
+    // Rule: a `cfg` is a predicate as `#[cfg(...)]` takes it: `feature = "debug-routes"`,
+    // `debug_assertions`, `not(test)`, `all(unix, feature = "x")`.
+    match syn::parse_str::<syn::Meta>(&cfg.value) {
+        Ok(meta) => Some(quote::quote!(#meta).to_string()),
+        Err(_) => {
+            diags.push(
+                Report::at(
+                    cfg.loc,
+                    format!("invalid `cfg` predicate {:?}", cfg.value),
+                    "not a cfg predicate",
+                )
+                .with_help("write it as inside `#[cfg(...)]`, as in `feature = \"debug-routes\"`"),
+            );
+            None
+        }
+    }
+}
+
+/// Whether no build enables both routes: one of them requires a predicate whose negation the
+/// other requires (`feature = "x"` and `not(feature = "x")`). Anything subtler is taken to be
+/// possibly enabled together, so conflicts are never missed.
+pub(crate) fn cfgs_exclusive(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|p| {
+        b.iter()
+            .any(|q| *q == format!("not ({p})") || *p == format!("not ({q})"))
+    })
 }
 
 fn check_qos(qos: &Spanned<i64>, diags: &mut Diagnostics) {
@@ -914,7 +969,7 @@ fn check_conflicts(router: &Router, diags: &mut Diagnostics) {
             for &earlier in &indices[..i] {
                 let (a, b) = (&router.routes[earlier], &router.routes[later]);
                 let shared = router.method_mask(a) & router.method_mask(b);
-                if shared == 0 {
+                if shared == 0 || cfgs_exclusive(&a.cfg, &b.cfg) {
                     continue;
                 }
                 let what = match b.kind {

@@ -417,3 +417,45 @@ fn transport_output_is_deterministic_and_warning_free_by_construction() {
     );
     assert_eq!(code, generate(&[0, 1, 2]));
 }
+
+#[test]
+fn conditional_routes_conflict_unless_their_cfgs_exclude_each_other() {
+    let errors = errors_of(&[
+        (
+            "routes/a.toml",
+            r#"[[route]]
+name = "dev"
+cfg = 'feature = "dev"'
+path = "/x"
+
+[[route]]
+name = "prod"
+cfg = 'not(feature = "dev")'
+path = "/x"
+
+[[route]]
+name = "debug"
+cfg = "debug_assertions"
+path = "/x"
+
+[[route]]
+name = "broken"
+cfg = "feature = "
+path = "/y"
+"#,
+        ),
+        (
+            "routes/t.toml",
+            "transport = \"mqtt\"\ncfg = \"unix\"\n[[route]]\nname = \"t\"\ntopic = \"t\"\n",
+        ),
+    ]);
+    // `dev` and `prod` never coexist; `debug` may coexist with either.
+    assert_eq!(
+        errors,
+        [
+            "routes/a.toml:14:8: route `debug` conflicts with route `dev`",
+            "routes/a.toml:18:7: invalid `cfg` predicate \"feature = \"",
+            "routes/t.toml:2:7: `cfg` is not supported on mqtt routes",
+        ]
+    );
+}

@@ -33,7 +33,8 @@ pub(crate) fn module(router: &Router, keys: &BTreeMap<Vec<String>, String>) -> T
         .iter()
         .map(|(path, key)| level(router, keys, &ids, path, key));
     quote! {
-        /// The message routes: [`recognize`] a message by the values of its fields.
+        /// The message routes: [`recognize`](messages::recognize) a message by the values of its
+        /// fields.
         #[allow(dead_code)]
         pub mod messages {
             #message_enum

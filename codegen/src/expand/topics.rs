@@ -43,7 +43,8 @@ pub(crate) fn mqtt_module(router: &Router) -> TokenStream {
     });
     let handlers = handler_checks(&router.routes);
     quote! {
-        /// The MQTT routes: [`recognize`] a topic, and subscribe to [`SUBSCRIPTIONS`].
+        /// The MQTT routes: [`recognize`](mqtt::recognize) a topic, and subscribe to
+        /// [`SUBSCRIPTIONS`](mqtt::SUBSCRIPTIONS).
         #[allow(dead_code)]
         pub mod mqtt {
             #topic_enum
@@ -85,7 +86,7 @@ pub(crate) fn websocket_module(router: &Router) -> TokenStream {
     let actions = of_kind(RouteKind::Action);
     let channels = of_kind(RouteKind::Channel);
     let action_items = (!actions.is_empty()).then(|| {
-        let variants = Variants::of("Action", actions, false);
+        let variants = Variants::of("Action", &router.routes, actions, false);
         let action_enum = route_enum(
             &variants,
             "A WebSocket action, one variant per `action` route of the route files.",
@@ -114,7 +115,7 @@ pub(crate) fn websocket_module(router: &Router) -> TokenStream {
     let channel_items = (!channels.is_empty()).then(|| {
         let indices: Vec<usize> = channels.iter().map(|(index, _)| *index).collect();
         let tree = compile::level_tree(router, &indices);
-        let variants = Variants::of("Channel", channels, true);
+        let variants = Variants::of("Channel", &router.routes, channels, true);
         let channel_enum = route_enum(
             &variants,
             "A WebSocket channel, one variant per `channel` route, its parameters borrowed from \
@@ -132,8 +133,15 @@ pub(crate) fn websocket_module(router: &Router) -> TokenStream {
     });
     let routes = routes_static(&router.routes);
     let handlers = handler_checks(&router.routes);
+    let doc = match (action_items.is_some(), channel_items.is_some()) {
+        (true, true) => {
+            " The WebSocket routes: actions by name ([`action`](websocket::action)) and channels by pattern ([`channel`](websocket::channel))."
+        }
+        (true, false) => " The WebSocket routes: actions by name ([`action`](websocket::action)).",
+        _ => " The WebSocket routes: channels by pattern ([`channel`](websocket::channel)).",
+    };
     quote! {
-        /// The WebSocket routes: [`action`]s by name and [`channel`]s by pattern.
+        #[doc = #doc]
         #[allow(dead_code)]
         pub mod websocket {
             #action_items

@@ -55,6 +55,12 @@ pub mod handlers {
         format!("{device_id}:{sensor}")
     }
 
+    /// `GET /debug/routes`, compiled only with debug assertions, like its route.
+    #[cfg(debug_assertions)]
+    pub fn debug_only() -> &'static str {
+        "debug"
+    }
+
     /// The `ping` message.
     pub fn ping() -> &'static str {
         "pong"

@@ -288,12 +288,61 @@ fn plugins_are_mounted_one_prefix_each() {
         transports::recognize(Method::GET, "/plugins/billing/invoices/7"),
         Ok(Route::PluginBillingInvoice { id: "7" })
     );
+    let invoice = Route::PluginBillingInvoice { id: "7" }.info();
+    assert_eq!(invoice.pattern(), "/plugins/billing/invoices/{id}");
+    assert_eq!(invoice.file(), "plugins/billing/invoices.json");
+}
+
+#[test]
+fn conditional_routes_follow_the_build_cfg() {
+    use transports::Route;
+    // Tests build with debug assertions: the debug route is in, its release twin is out.
     assert_eq!(
-        transports::ROUTES[1].pattern(),
-        "/plugins/billing/invoices/{id}"
+        transports::recognize(Method::GET, "/debug/routes"),
+        Ok(Route::DebugRoutes)
     );
     assert_eq!(
-        transports::ROUTES[1].file(),
-        "plugins/billing/invoices.json"
+        transports::recognize(Method::GET, "/debug/items/3"),
+        Ok(Route::DebugItem { id: "3" })
+    );
+    assert_eq!(
+        transports::recognize(Method::GET, "/debug/items/3/trace"),
+        Ok(Route::DebugItemTrace { id: "3" })
+    );
+    // ROUTES lists the routes compiled in, and each route's index() follows.
+    let names: Vec<&str> = transports::ROUTES.iter().map(|r| r.name()).collect();
+    assert!(names.contains(&"debug_routes"));
+    assert!(!names.contains(&"release_routes"));
+    #[cfg(not(feature = "debug-routes"))]
+    {
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/never/x"),
+            Err(routegen::MatchError::NotFound)
+        );
+        assert!(!names.contains(&"never"));
+    }
+    #[cfg(feature = "debug-routes")]
+    assert_eq!(
+        transports::recognize(Method::GET, "/debug/never/x"),
+        Ok(Route::Never { x: "x" })
+    );
+    for path in [
+        "/debug/routes",
+        "/debug/items/3",
+        "/debug/items/3/trace",
+        "/debug/health",
+    ] {
+        let route = transports::recognize(Method::GET, path).unwrap();
+        assert_eq!(
+            transports::ROUTES[route.index()].name(),
+            route.name(),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        transports::recognize(Method::GET, "/debug/health")
+            .unwrap()
+            .name(),
+        "debug_health"
     );
 }
