@@ -224,8 +224,13 @@ pub(crate) fn level_tree(router: &Router, routes: &[usize]) -> LevelNode {
 pub(crate) struct Subscription {
     /// The topic filter, without the `$share/<group>/` part.
     pub filter: String,
+    /// The QoS of the routes it serves that are compiled in whenever it is.
     pub qos: u8,
+    /// Higher QoS levels of conditional routes it serves, each with their `cfg`.
+    pub raises: Vec<(Vec<String>, u8)>,
     pub group: Option<String>,
+    /// The `cfg` predicates of the route it comes from.
+    pub cfg: Vec<String>,
 }
 
 impl Subscription {
@@ -272,7 +277,10 @@ pub(crate) fn filter_covers(outer: &str, inner: &str) -> bool {
 
 /// The subscriptions for the MQTT routes: one filter per route, less those covered by another
 /// filter of the same share group (a client would get such messages twice), each kept filter
-/// taking the highest QoS of those it covers. Sorted by group, then filter.
+/// taking the highest QoS of those it covers. With conditional routes, a filter only absorbs
+/// one whose route is compiled in only when its own is (its `cfg` predicates are a subset), so
+/// no build loses a subscription; a conditional route's higher QoS becomes a conditional raise.
+/// Sorted by group, then filter. Quadratic in the number of MQTT routes, which is small.
 pub(crate) fn subscriptions(router: &Router) -> Vec<Subscription> {
     let mut all: Vec<Subscription> = router
         .routes
@@ -280,33 +288,35 @@ pub(crate) fn subscriptions(router: &Router) -> Vec<Subscription> {
         .map(|route| Subscription {
             filter: topic_filter(&route.pattern.segments),
             qos: route.qos,
+            raises: Vec::new(),
             group: route.shared.clone(),
+            cfg: route.cfg.clone(),
         })
         .collect();
-    all.sort_by(|a, b| (&a.group, &a.filter).cmp(&(&b.group, &b.filter)));
+    all.sort_by(|a, b| (&a.group, &a.filter, &a.cfg).cmp(&(&b.group, &b.filter, &b.cfg)));
+    let absorbs = |outer: &Subscription, inner: &Subscription| {
+        outer.group == inner.group
+            && filter_covers(&outer.filter, &inner.filter)
+            && outer.cfg.iter().all(|p| inner.cfg.contains(p))
+    };
     let mut kept: Vec<Subscription> = Vec::new();
     for (i, candidate) in all.iter().enumerate() {
         let covered = all.iter().enumerate().any(|(j, other)| {
-            j != i
-                && other.group == candidate.group
-                && filter_covers(&other.filter, &candidate.filter)
-                && (other.filter != candidate.filter || j < i)
+            j != i && absorbs(other, candidate) && (!absorbs(candidate, other) || j < i)
         });
         if covered {
             continue;
         }
-        let qos = all
-            .iter()
-            .filter(|other| {
-                other.group == candidate.group && filter_covers(&candidate.filter, &other.filter)
-            })
-            .map(|other| other.qos)
-            .max()
-            .unwrap_or(candidate.qos);
-        kept.push(Subscription {
-            qos,
-            ..candidate.clone()
-        });
+        let mut subscription = candidate.clone();
+        for other in all.iter().filter(|other| absorbs(candidate, other)) {
+            let together = other.cfg.iter().all(|p| candidate.cfg.contains(p));
+            if together {
+                subscription.qos = subscription.qos.max(other.qos);
+            } else if other.qos > candidate.qos {
+                subscription.raises.push((other.cfg.clone(), other.qos));
+            }
+        }
+        kept.push(subscription);
     }
     kept
 }

@@ -59,7 +59,7 @@ pub(crate) fn expand(routers: &Routers, compiled: &Compiled) -> TokenStream {
     });
     let mqtt = (!routers.mqtt.routes.is_empty()).then(|| topics::mqtt_module(&routers.mqtt));
     let message = (!routers.message.routes.is_empty())
-        .then(|| messages::module(&routers.message, &routers.message_keys));
+        .then(|| messages::module(&routers.message, &routers.message_routers));
     let websocket = (!routers.websocket.routes.is_empty())
         .then(|| topics::websocket_module(&routers.websocket));
     quote! {
@@ -158,12 +158,20 @@ impl<'r> Variants<'r> {
 /// `#[cfg(...)]` for a conditional route: the conjunction of its file's, groups' and own
 /// predicates.
 fn cfg_attr(route: &Route) -> Option<TokenStream> {
-    cfg_predicate(route).map(|predicate| quote!(#[cfg(#predicate)]))
+    cfg_attr_of(&route.cfg)
+}
+
+/// `#[cfg(...)]` for the conjunction of `predicates`, if there are any.
+fn cfg_attr_of(predicates: &[String]) -> Option<TokenStream> {
+    conjunction(predicates).map(|predicate| quote!(#[cfg(#predicate)]))
 }
 
 fn cfg_predicate(route: &Route) -> Option<TokenStream> {
-    let predicates: Vec<TokenStream> = route
-        .cfg
+    conjunction(&route.cfg)
+}
+
+fn conjunction(predicates: &[String]) -> Option<TokenStream> {
+    let predicates: Vec<TokenStream> = predicates
         .iter()
         .map(|p| p.parse().expect("validated as a cfg predicate"))
         .collect();
@@ -207,7 +215,7 @@ fn count_expr(fixed: usize, conditional: &[TokenStream]) -> TokenStream {
     terms.extend(
         conditional
             .iter()
-            .map(|predicate| quote!((::core::cfg!(#predicate) as usize))),
+            .map(|predicate| quote!(::core::cfg!(#predicate) as usize)),
     );
     quote!(#(#terms)+*)
 }
@@ -599,14 +607,19 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
             router,
             functions: Vec::new(),
             uses_methods: false,
+            conditional: false,
             capture_slots: compiled.capture_slots,
         };
         let (root_body, _) = emitter.dispatch(&compiled.tree);
         let (m, allowed) = method_args(emitter.uses_methods);
         let functions = &emitter.functions;
+        let allow = emitter
+            .conditional
+            .then(|| quote!(#[allow(unused_variables)]));
         (
             quote! {
                 #(#functions)*
+                #allow
                 fn node_root<'p>(
                     path: &'p str,
                     #m: u64,
@@ -757,6 +770,9 @@ struct TreeEmitter<'r> {
     /// mask (`m`) or the 405 set (`allowed`): a function whose routes all accept any method
     /// does not, and names those arguments `_m` and `_allowed` to stay warning-free.
     uses_methods: bool,
+    /// Whether the code emitted since the current function began has a conditional route,
+    /// which may leave the function's arguments unused in some builds.
+    conditional: bool,
     /// The length of the capture array every tree function takes.
     capture_slots: usize,
 }
@@ -790,7 +806,10 @@ impl TreeEmitter<'_> {
             // A conditional route is not there at all when its `cfg` is off: the walk goes on
             // to the routes after it.
             match cfg_attr(route) {
-                Some(cfg) => quote! { #cfg { #check } },
+                Some(cfg) => {
+                    self.conditional = true;
+                    quote! { #cfg { #check } }
+                }
                 None => check,
             }
         });
@@ -831,18 +850,24 @@ impl TreeEmitter<'_> {
     /// A child node, entered with the current segment's end: inlined, or a call.
     fn child(&mut self, node: &Node, budget_left: usize) -> (TokenStream, usize) {
         let outer_uses_methods = std::mem::replace(&mut self.uses_methods, false);
+        let outer_conditional = std::mem::replace(&mut self.conditional, false);
         let (body, cost) = self.node(node);
         let inner_uses_methods = self.uses_methods;
+        let inner_conditional = self.conditional;
+        self.conditional = outer_conditional || inner_conditional;
         if cost <= budget_left {
             self.uses_methods = outer_uses_methods || inner_uses_methods;
             return (quote! { { let end = seg_end; #body } }, cost);
         }
+        self.conditional = outer_conditional;
+        let allow = inner_conditional.then(|| quote!(#[allow(unused_variables)]));
         // The call passes `m` and `allowed` on, so the caller uses them either way.
         self.uses_methods = true;
         let (m, allowed) = method_args(inner_uses_methods);
         let name = format_ident!("node_{}", self.functions.len());
         let slots = lit(self.capture_slots);
         self.functions.push(quote! {
+            #allow
             fn #name<'p>(
                 path: &'p str,
                 end: usize,

@@ -13,9 +13,9 @@ pub(crate) struct Routers {
     pub http: Router,
     pub mqtt: Router,
     pub message: Router,
-    /// For each message router, the field it reads, by the values that lead to it from the
-    /// root (the root router is at `[]`).
-    pub message_keys: BTreeMap<Vec<String>, String>,
+    /// Every message router, by the values that lead to it from the root (the root router is
+    /// at `[]`).
+    pub message_routers: BTreeMap<Vec<String>, MessageRouter>,
     pub websocket: Router,
 }
 
@@ -34,6 +34,13 @@ impl Routers {
             + self.message.routes.len()
             + self.websocket.routes.len()
     }
+}
+
+/// A message router: the field it reads, and the `cfg` predicates its group is compiled under.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MessageRouter {
+    pub key: String,
+    pub cfg: Vec<String>,
 }
 
 /// The routes of one transport, in declaration order (files sorted by path, routes by

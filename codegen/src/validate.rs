@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::ast::{MetaValue, RouteDecl, RouteFile, Scope, Spanned, Transport};
 use crate::diagnostic::{Diagnostics, Loc, Report, Sources};
-use crate::model::{MAX_EXTENSIONS, Route, RouteKind, Router, Routers, STANDARD_METHODS};
+use crate::model::{
+    MAX_EXTENSIONS, MessageRouter, Route, RouteKind, Router, Routers, STANDARD_METHODS,
+};
 use crate::pattern::{self, Pattern, Piece, Segment};
 
 /// The most `/`-separated segments a pattern may have.
@@ -96,7 +98,7 @@ pub(crate) fn validate(files: &[RouteFile], sources: &Sources, diags: &mut Diagn
             routes: take(Transport::Message),
             extensions: Vec::new(),
         },
-        message_keys: out.message_keys,
+        message_routers: out.message_routers,
         websocket: Router {
             routes: take(Transport::WebSocket),
             extensions: Vec::new(),
@@ -146,7 +148,7 @@ fn extension_methods(routes: &[Route], diags: &mut Diagnostics) -> Vec<String> {
 struct Flattened {
     routes: Vec<(Route, Loc)>,
     names: Vec<Spanned<String>>,
-    message_keys: BTreeMap<Vec<String>, String>,
+    message_routers: BTreeMap<Vec<String>, MessageRouter>,
     registrations: Vec<Registration>,
 }
 
@@ -206,8 +208,13 @@ fn flatten(
                 });
                 here.values.push(value.value.clone());
                 here.keys.push(key.value.clone());
-                out.message_keys
-                    .insert(here.values.clone(), key.value.clone());
+                out.message_routers.insert(
+                    here.values.clone(),
+                    MessageRouter {
+                        key: key.value.clone(),
+                        cfg: here.cfgs.iter().map(|(p, _)| p.clone()).collect(),
+                    },
+                );
             }
             (Some(value), None) => diags.push(
                 Report::at(
@@ -229,8 +236,13 @@ fn flatten(
         }
     }
     if transport == Transport::Message && !is_group {
-        out.message_keys
-            .insert(Vec::new(), here.keys.first().cloned().unwrap_or_default());
+        out.message_routers.insert(
+            Vec::new(),
+            MessageRouter {
+                key: here.keys.first().cloned().unwrap_or_default(),
+                cfg: Vec::new(),
+            },
+        );
     }
 
     for decl in &scope.routes {
@@ -330,18 +342,6 @@ fn route(
     {
         cfgs.push((predicate, cfg.loc));
     }
-    // Rule (for now): `cfg` selects HTTP routes. A conditional topic, message value or action
-    // would make SUBSCRIPTIONS, defaults and the lookup tables depend on the build profile,
-    // which the generator does not model yet.
-    if transport != Transport::Http
-        && let Some((_, loc)) = cfgs.first()
-    {
-        diags.push(
-            Report::at(*loc, format!("`cfg` is not supported on {} routes", transport.key()), "conditional route")
-                .with_note("conditional routes are HTTP routes for now; put the conditional topics, messages or actions in a file of their own and select it in build.rs"),
-        );
-    }
-
     let target = match transport {
         Transport::Http => {
             let path = decl.path.as_ref()?;

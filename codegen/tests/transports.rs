@@ -446,16 +446,22 @@ path = "/y"
         ),
         (
             "routes/t.toml",
-            "transport = \"mqtt\"\ncfg = \"unix\"\n[[route]]\nname = \"t\"\ntopic = \"t\"\n",
+            "transport = \"mqtt\"\ncfg = \"unix\"\n[[route]]\nname = \"t\"\ntopic = \"t/{x}\"\n[[route]]\nname = \"u\"\ncfg = \"not(unix)\"\ntopic = \"t/{y}\"\n[[route]]\nname = \"v\"\ntopic = \"t/{z}\"\n",
+        ),
+        (
+            "routes/m.toml",
+            "transport = \"message\"\n[[route]]\nname = \"m1\"\ncfg = \"unix\"\nvalue = \"m\"\n[[route]]\nname = \"m2\"\ncfg = \"not(unix)\"\nvalue = \"m\"\n",
         ),
     ]);
-    // `dev` and `prod` never coexist; `debug` may coexist with either.
+    // `dev` and `prod` never coexist; `debug` may coexist with either. The same holds for
+    // topics; message values and actions are registered once whatever the cfg.
     assert_eq!(
         errors,
         [
             "routes/a.toml:14:8: route `debug` conflicts with route `dev`",
             "routes/a.toml:18:7: invalid `cfg` predicate \"feature = \"",
-            "routes/t.toml:2:7: `cfg` is not supported on mqtt routes",
+            "routes/t.toml:12:9: route `v` conflicts with route `t`",
+            "routes/m.toml:9:9: value \"m\" is registered twice in one message router",
         ]
     );
 }

@@ -19,6 +19,17 @@ impl QoS {
     pub const fn level(self) -> u8 {
         self as u8
     }
+
+    /// The higher of two levels, in constant context: generated `SUBSCRIPTIONS` raise a
+    /// filter's QoS when a conditional route it serves is compiled in.
+    #[doc(hidden)]
+    pub const fn __max(self, other: QoS) -> QoS {
+        if other as u8 > self as u8 {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 impl fmt::Display for QoS {

@@ -10,12 +10,19 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Variants, handler_checks, lit, route_enum, route_impl, routes_static, variant};
-use crate::model::{RouteKind, Router};
+use super::{
+    Variants, cfg_attr, cfg_attr_of, handler_checks, lit, route_enum, route_impl, routes_static,
+    variant,
+};
+use crate::model::{MessageRouter, RouteKind, Router};
+use crate::pattern::Segment;
 use crate::phf;
 
 /// `pub mod messages`: the `Message` enum, `recognize` and `ROUTES`.
-pub(crate) fn module(router: &Router, keys: &BTreeMap<Vec<String>, String>) -> TokenStream {
+pub(crate) fn module(
+    router: &Router,
+    routers: &BTreeMap<Vec<String>, MessageRouter>,
+) -> TokenStream {
     let variants = Variants::new("Message", &router.routes, false);
     let message_enum = route_enum(
         &variants,
@@ -24,14 +31,14 @@ pub(crate) fn module(router: &Router, keys: &BTreeMap<Vec<String>, String>) -> T
     let message_impl = route_impl(&variants);
     let routes = routes_static(&router.routes);
     let handlers = handler_checks(&router.routes);
-    let ids: BTreeMap<&Vec<String>, usize> = keys
+    let ids: BTreeMap<&Vec<String>, usize> = routers
         .keys()
         .enumerate()
         .map(|(id, path)| (path, id))
         .collect();
-    let levels = keys
+    let levels = routers
         .iter()
-        .map(|(path, key)| level(router, keys, &ids, path, key));
+        .map(|(path, sub)| level(router, routers, &ids, path, &sub.key));
     quote! {
         /// The message routes: [`recognize`](messages::recognize) a message by the values of its
         /// fields.
@@ -62,10 +69,19 @@ pub(crate) fn module(router: &Router, keys: &BTreeMap<Vec<String>, String>) -> T
     }
 }
 
+/// Whether `segments` are exactly the static values `path`.
+fn is_path(segments: &[Segment], path: &[String]) -> bool {
+    segments.len() == path.len()
+        && segments
+            .iter()
+            .zip(path)
+            .all(|(segment, value)| matches!(segment, Segment::Static(s) if s == value))
+}
+
 /// The function of the router reached by the values `path`.
 fn level(
     router: &Router,
-    keys: &BTreeMap<Vec<String>, String>,
+    routers: &BTreeMap<Vec<String>, MessageRouter>,
     ids: &BTreeMap<&Vec<String>, usize>,
     path: &Vec<String>,
     key: &str,
@@ -73,61 +89,57 @@ fn level(
     let name = format_ident!("router_{}", ids[path]);
     let some = quote!(::core::option::Option::Some);
     let ok = quote!(::core::result::Result::Ok);
-    // What each value of this router leads to: a route or a subrouter.
-    let mut targets: Vec<(String, TokenStream)> = Vec::new();
+    // What each value of this router leads to: a route or a subrouter, under its `cfg`.
+    let mut targets: Vec<(String, Option<TokenStream>, TokenStream)> = Vec::new();
     for route in &router.routes {
         let segments = &route.pattern.segments;
         if route.kind == (RouteKind::Message { default: false })
             && segments.len() == path.len() + 1
-            && segments[..path.len()]
-                .iter()
-                .zip(path)
-                .all(|(segment, value)| matches!(segment, crate::pattern::Segment::Static(s) if s == value))
-            && let Some(crate::pattern::Segment::Static(value)) = segments.last()
+            && is_path(&segments[..path.len()], path)
+            && let Some(Segment::Static(value)) = segments.last()
         {
             let variant = variant(route);
-            targets.push((value.clone(), quote!(return #ok(Message::#variant))));
+            targets.push((
+                value.clone(),
+                cfg_attr(route),
+                quote!(return #ok(Message::#variant)),
+            ));
         }
     }
-    for (sub, _) in keys.range(path.clone()..) {
+    for (sub, subrouter) in routers.range(path.clone()..) {
         if sub.len() == path.len() + 1 && sub.starts_with(path) {
             let function = format_ident!("router_{}", ids[sub]);
             targets.push((
                 sub.last().expect("a subrouter has a value").clone(),
+                cfg_attr_of(&subrouter.cfg),
                 quote!(return #function(field)),
             ));
         }
     }
     targets.sort_by(|a, b| a.0.cmp(&b.0));
-    let fallback = default_for(router, path).map_or_else(
-        || {
-            quote!(::core::result::Result::Err(::routegen::Unmatched {
-                key: KEY,
-                value
-            }))
-        },
-        |variant| quote!(#ok(Message::#variant)),
-    );
     let lookup = (!targets.is_empty()).then(|| {
         let numbered: Vec<(String, TokenStream)> = targets
             .iter()
             .enumerate()
-            .map(|(i, (value, _))| {
+            .map(|(i, (value, _, _))| {
                 let i = Literal::u16_unsuffixed(i as u16);
                 (value.clone(), quote!(#i))
             })
             .collect();
         let table = perfect_lookup(&numbered, quote!(u16), &format_ident!("value"));
-        let dispatch = if let [(_, action)] = targets.as_slice() {
+        let dispatch = if let [(_, cfg, action)] = targets.as_slice() {
             quote! {
-                if target.is_some() {
-                    #action;
+                #cfg
+                {
+                    if target.is_some() {
+                        #action;
+                    }
                 }
             }
         } else {
-            let arms = targets.iter().enumerate().map(|(i, (_, action))| {
+            let arms = targets.iter().enumerate().map(|(i, (_, cfg, action))| {
                 let i = Literal::u16_unsuffixed(i as u16);
-                quote!(#some(#i) => #action,)
+                quote!(#cfg #some(#i) => #action,)
             });
             quote! {
                 match target {
@@ -138,12 +150,24 @@ fn level(
         };
         quote! {
             if let #some(value) = value {
+                // Unused when the build leaves out the only route it could lead to.
+                #[allow(unused_variables)]
                 let target: ::core::option::Option<u16> = { #table };
                 #dispatch
             }
         }
     });
+    let fallback = fallback(router, path);
+    // A conditional default returns from a block that only some builds compile: in those,
+    // what follows is unreachable.
+    let conditional_default = router.routes.iter().any(|route| {
+        route.kind == (RouteKind::Message { default: true })
+            && !route.cfg.is_empty()
+            && route.pattern.segments.len() <= path.len()
+    });
+    let allow = conditional_default.then(|| quote!(#[allow(unreachable_code)]));
     quote! {
+        #allow
         fn #name<'m>(
             field: &mut impl FnMut(&str) -> ::core::option::Option<&'m str>,
         ) -> ::core::result::Result<Message, ::routegen::Unmatched<'m>> {
@@ -155,17 +179,38 @@ fn level(
     }
 }
 
-/// The default of the router at `path`, else of the nearest enclosing router that has one.
-fn default_for(router: &Router, path: &[String]) -> Option<Ident> {
-    (0..=path.len()).rev().find_map(|depth| {
-        router.routes.iter().find_map(|route| {
-            let at = route.pattern.segments.len() == depth
-                && route.pattern.segments.iter().zip(&path[..depth]).all(
-                    |(segment, value)| matches!(segment, crate::pattern::Segment::Static(s) if s == value),
-                );
-            (route.kind == (RouteKind::Message { default: true }) && at).then(|| variant(route))
-        })
-    })
+/// What a router gives for a value it does not take: its default, else the nearest enclosing
+/// router's, else `Unmatched`. Conditional defaults are tried in that order under their `cfg`,
+/// up to the first unconditional one.
+fn fallback(router: &Router, path: &[String]) -> TokenStream {
+    let mut steps = Vec::new();
+    for depth in (0..=path.len()).rev() {
+        let default = router.routes.iter().find(|route| {
+            route.kind == (RouteKind::Message { default: true })
+                && is_path(&route.pattern.segments, &path[..depth])
+        });
+        let Some(default) = default else {
+            continue;
+        };
+        let variant = variant(default);
+        match cfg_attr(default) {
+            Some(cfg) => steps.push(quote! {
+                #cfg
+                {
+                    return ::core::result::Result::Ok(Message::#variant);
+                }
+            }),
+            None => {
+                steps.push(quote!(::core::result::Result::Ok(Message::#variant)));
+                return quote!(#(#steps)*);
+            }
+        }
+    }
+    steps.push(quote!(::core::result::Result::Err(::routegen::Unmatched {
+        key: KEY,
+        value
+    })));
+    quote!(#(#steps)*)
 }
 
 /// A perfect-hash lookup of `input` (a `&str` in scope) among `keys`, evaluating to

@@ -4,12 +4,12 @@
 //! so each tree node becomes one function: simple code, bounded function size, and a lookup
 //! that costs a call per level.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{
-    Variants, display_impl, field, handler_checks, lit, route_enum, route_impl, routes_static,
-    variant,
+    Variants, cfg_attr, cfg_attr_of, conjunction, count_expr, display_impl, field, handler_checks,
+    lit, route_count, route_enum, route_impl, routes_static, variant,
 };
 use crate::compile::{self, LevelNode};
 use crate::model::{Route, RouteKind, Router};
@@ -25,21 +25,46 @@ pub(crate) fn mqtt_module(router: &Router) -> TokenStream {
          `Display` writes the topic back.",
     );
     let topic_impl = route_impl(&variants);
-    let qos_values = router.routes.iter().map(|route| qos_tokens(route.qos));
-    let count = lit(router.routes.len());
+    let qos_values = router.routes.iter().map(|route| {
+        let cfg = cfg_attr(route);
+        let qos = qos_tokens(route.qos);
+        quote!(#cfg #qos)
+    });
+    let count = route_count(&router.routes);
     let display = display_impl(&variants, false);
     let routes = routes_static(&router.routes);
     let matcher = LevelEmitter::emit(router, &variants, &tree, "topic", true);
     let subscriptions = compile::subscriptions(router);
-    let subscription_count = lit(subscriptions.len());
+    let subscription_count = count_expr(
+        subscriptions.iter().filter(|s| s.cfg.is_empty()).count(),
+        &(subscriptions.iter())
+            .filter_map(|s| conjunction(&s.cfg))
+            .collect::<Vec<_>>(),
+    );
     let subscription_items = subscriptions.iter().map(|subscription| {
         let filter = subscription.full_filter();
-        let qos = qos_tokens(subscription.qos);
+        let cfg = cfg_attr_of(&subscription.cfg);
+        // A conditional route the filter covers raises its QoS when compiled in.
+        let qos =
+            subscription
+                .raises
+                .iter()
+                .fold(qos_tokens(subscription.qos), |qos, (cfg, raised)| {
+                    let predicate = conjunction(cfg);
+                    let raised = qos_tokens(*raised);
+                    quote! {
+                        #qos.__max(if ::core::cfg!(#predicate) {
+                            #raised
+                        } else {
+                            ::routegen::QoS::AtMostOnce
+                        })
+                    }
+                });
         let group = match &subscription.group {
             Some(group) => quote!(::core::option::Option::Some(#group)),
             None => quote!(::core::option::Option::None),
         };
-        quote!(::routegen::Subscription::__new(#filter, #qos, #group))
+        quote!(#cfg ::routegen::Subscription::__new(#filter, #qos, #group))
     });
     let handlers = handler_checks(&router.routes);
     quote! {
@@ -92,15 +117,37 @@ pub(crate) fn websocket_module(router: &Router) -> TokenStream {
             "A WebSocket action, one variant per `action` route of the route files.",
         );
         let action_impl = route_impl(&variants);
-        let keys: Vec<(String, TokenStream)> = variants
-            .routes
-            .iter()
-            .map(|(_, route)| {
-                let name = variant(route);
-                (route.pattern_text.clone(), quote!(Action::#name))
+        let keys: Vec<(String, TokenStream)> = (variants.routes.iter().enumerate())
+            .map(|(i, (_, route))| {
+                let i = Literal::u16_unsuffixed(i as u16);
+                (route.pattern_text.clone(), quote!(#i))
             })
             .collect();
-        let lookup = super::messages::perfect_lookup(&keys, quote!(Action), &format_ident!("name"));
+        let table = super::messages::perfect_lookup(&keys, quote!(u16), &format_ident!("name"));
+        let lookup = match variants.routes.as_slice() {
+            [(_, route)] if route.cfg.is_empty() => {
+                let name = variant(route);
+                quote! {
+                    let target: ::core::option::Option<u16> = { #table };
+                    target.map(|_| Action::#name)
+                }
+            }
+            routes => {
+                let arms = routes.iter().enumerate().map(|(i, (_, route))| {
+                    let i = Literal::u16_unsuffixed(i as u16);
+                    let name = variant(route);
+                    let cfg = cfg_attr(route);
+                    quote!(#cfg ::core::option::Option::Some(#i) => ::core::option::Option::Some(Action::#name),)
+                });
+                quote! {
+                    let target: ::core::option::Option<u16> = { #table };
+                    match target {
+                        #(#arms)*
+                        _ => ::core::option::Option::None,
+                    }
+                }
+            }
+        };
         quote! {
             #action_enum
             #action_impl
@@ -227,20 +274,17 @@ impl LevelEmitter<'_> {
         let slots = lit(self.slots);
         let none = quote!(::core::option::Option::None);
         let some = quote!(::core::option::Option::Some);
+        let slot_here = lit(node.captured);
 
-        let at_end = match (node.leaf, node.tail) {
-            (Some(leaf), _) => {
-                let value = self.construct(leaf);
-                quote!(#some(#value))
-            }
-            // `#` matches its parent level: `a/#` matches `a`, with an empty tail.
-            (None, Some(tail)) => {
-                let value = self.construct(tail);
-                let slot = lit(node.captured);
-                quote!({ caps[#slot] = ""; #some(#value) })
-            }
-            (None, None) => none.clone(),
-        };
+        // The topic ends here: the route ending here, else the tail starting here, since `#`
+        // matches its parent level (`a/#` matches `a`, with an empty tail). A conditional one
+        // that the build leaves out falls through to the next.
+        let ending = [
+            node.leaf.map(|leaf| (leaf, None)),
+            node.tail
+                .map(|tail| (tail, Some(quote!(caps[#slot_here] = "";)))),
+        ];
+        let at_end = self.first_of(ending.into_iter().flatten());
         let static_arms: Vec<(&String, Ident)> = node
             .statics
             .iter()
@@ -259,14 +303,9 @@ impl LevelEmitter<'_> {
                 }
             }
         });
-        let tail = node.tail.map(|tail| {
-            let slot = lit(node.captured);
-            let value = self.construct(tail);
-            quote!({
-                caps[#slot] = rest;
-                #some(#value)
-            })
-        });
+        let tail = node
+            .tail
+            .map(|tail| self.first_of([(tail, Some(quote!(caps[#slot_here] = rest;)))]));
         let statics = match static_arms.as_slice() {
             [] => None,
             [(text, child)] => {
@@ -308,6 +347,13 @@ impl LevelEmitter<'_> {
             }
         });
         let last = tail.clone().unwrap_or_else(|| none.clone());
+        // A conditional route returns from a block that only some builds compile: in those,
+        // what follows is unreachable; in the others, the variables it reads are unused.
+        let conditional = [node.leaf, node.tail]
+            .into_iter()
+            .flatten()
+            .any(|index| !self.router.routes[index].cfg.is_empty());
+        let allow = conditional.then(|| quote!(#[allow(unreachable_code, unused_variables)]));
         let splits = !node.statics.is_empty() || node.param.is_some();
         let uses_caps = splits
             || node.tail.is_some()
@@ -343,17 +389,48 @@ impl LevelEmitter<'_> {
             quote!(#some(_) => #none,)
         };
         self.functions[position] = quote! {
+            #allow
             fn #name<'p>(
                 rest: ::core::option::Option<&'p str>,
                 #caps: &mut [&'p str; #slots],
             ) -> ::core::option::Option<#enum_name<'p>> {
                 match rest {
-                    #none => #at_end,
+                    #none => { #at_end }
                     #more
                 }
             }
         };
         name
+    }
+
+    /// Statements that give the first of `candidates` the build compiles in (each with what to
+    /// do before reading its captures), or `None`.
+    fn first_of(
+        &self,
+        candidates: impl IntoIterator<Item = (usize, Option<TokenStream>)>,
+    ) -> TokenStream {
+        let mut steps = Vec::new();
+        for (index, before) in candidates {
+            let value = self.construct(index);
+            match cfg_attr(&self.router.routes[index]) {
+                Some(cfg) => steps.push(quote! {
+                    #cfg
+                    {
+                        #before
+                        return ::core::option::Option::Some(#value);
+                    }
+                }),
+                None => {
+                    steps.push(quote! {
+                        #before
+                        ::core::option::Option::Some(#value)
+                    });
+                    return quote!(#(#steps)*);
+                }
+            }
+        }
+        steps.push(quote!(::core::option::Option::None));
+        quote!(#(#steps)*)
     }
 
     /// The value of route `index`, its parameters read from the capture slots.

@@ -104,19 +104,97 @@ fn mqtt_subscriptions_merge_covered_filters() {
         .iter()
         .map(|s| (s.filter(), s.qos().level(), s.group()))
         .collect();
+    // `transports/mqtt/debug.toml` is compiled in with debug assertions: its `debug/#`
+    // filter appears, and its `alerts/raw` route (QoS 1) raises the `alerts/#` filter covering it.
+    let debug = cfg!(debug_assertions);
+    let mut expected = vec![
+        ("$SYS/broker/uptime", 0, None),
+        // Covers devices/+/status (QoS 0): listed once, at the higher QoS.
+        ("+/+/status", 2, None),
+        ("alerts/#", if debug { 1 } else { 0 }, None),
+    ];
+    if debug {
+        expected.push(("debug/#", 2, None));
+    }
+    expected.extend([
+        // Covers devices/+/telemetry/battery (QoS 2), so takes QoS 2.
+        ("devices/+/telemetry/+", 2, None),
+        ("lab//+/", 0, None),
+        ("$share/workers/devices/+/events/#", 1, Some("workers")),
+    ]);
+    assert_eq!(subscriptions, expected);
+}
+
+#[test]
+fn conditional_topics_messages_and_actions() {
+    use messages::Message;
+    use mqtt::Topic;
+    #[cfg(debug_assertions)]
+    {
+        assert_eq!(
+            mqtt::recognize("debug/a/b"),
+            Some(Topic::DebugTrace { rest: "a/b" })
+        );
+        assert_eq!(mqtt::recognize("alerts/raw"), Some(Topic::RawAlert));
+        assert_eq!(
+            route(&[("type", "create"), ("entity", "debug")]),
+            Ok(Message::CreateDebug)
+        );
+        assert_eq!(
+            websocket::action("debug.dump"),
+            Some(websocket::Action::DebugDump)
+        );
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        assert_eq!(mqtt::recognize("debug/a/b"), None);
+        assert_eq!(
+            mqtt::recognize("alerts/raw"),
+            Some(Topic::Alerts { rest: "raw" })
+        );
+        assert_eq!(
+            route(&[("type", "create"), ("entity", "debug")]),
+            Ok(Message::CreateOther)
+        );
+        assert_eq!(websocket::action("debug.dump"), None);
+    }
+    // `delete_other` (feature `debug-routes`) is the `delete` subrouter's default when compiled
+    // in; without it, the app's default takes over.
+    #[cfg(feature = "debug-routes")]
     assert_eq!(
-        subscriptions,
-        [
-            ("$SYS/broker/uptime", 0, None),
-            // Covers devices/+/status (QoS 0): listed once, at the higher QoS.
-            ("+/+/status", 2, None),
-            ("alerts/#", 0, None),
-            // Covers devices/+/telemetry/battery (QoS 2), so takes QoS 2.
-            ("devices/+/telemetry/+", 2, None),
-            ("lab//+/", 0, None),
-            ("$share/workers/devices/+/events/#", 1, Some("workers")),
-        ]
+        route(&[("type", "delete"), ("entity", "invoice")]),
+        Ok(Message::DeleteOther)
     );
+    #[cfg(not(feature = "debug-routes"))]
+    assert_eq!(
+        route(&[("type", "delete"), ("entity", "invoice")]),
+        Ok(Message::Fallback)
+    );
+    #[cfg(feature = "debug-routes")]
+    assert_eq!(
+        websocket::channel("debug/x"),
+        Some(websocket::Channel::DebugChannel { x: "x" })
+    );
+    #[cfg(not(feature = "debug-routes"))]
+    assert_eq!(websocket::channel("debug/x"), None);
+    // Every listed route's index() points back at it.
+    for info in &mqtt::ROUTES {
+        let topic = mqtt::recognize(match info.name() {
+            "telemetry" => "devices/d/telemetry/t",
+            "telemetry_battery" => "devices/d/telemetry/battery",
+            "device_status" => "devices/d/status",
+            "device_events" => "devices/d/events/x",
+            "any_status" => "k/i/status",
+            "alerts" => "alerts/x",
+            "empty_levels" => "lab//x/",
+            "sys_uptime" => "$SYS/broker/uptime",
+            "debug_trace" => "debug/x",
+            "raw_alert" => "alerts/raw",
+            other => panic!("no topic for {other}"),
+        })
+        .unwrap();
+        assert_eq!(mqtt::ROUTES[topic.index()].name(), info.name());
+    }
 }
 
 #[test]
@@ -148,7 +226,10 @@ fn mqtt_introspection_and_reverse_routing() {
             .qos(),
         QoS::ExactlyOnce
     );
-    assert_eq!(mqtt::ROUTES.len(), 8);
+    assert_eq!(
+        mqtt::ROUTES.len(),
+        if cfg!(debug_assertions) { 10 } else { 8 }
+    );
     assert_eq!(
         transports::handlers_telemetry_ok(),
         "d1:temp",
@@ -195,14 +276,15 @@ fn messages_fall_back_to_the_nearest_default() {
         Ok(Message::CreateOther)
     );
     assert_eq!(route(&[("type", "create")]), Ok(Message::CreateOther));
-    // `delete` has no default: the app's.
+    // The `delete/order` subrouter has no default: the nearest enclosing one's (`delete`'s when
+    // compiled in, else the app's).
     assert_eq!(
-        route(&[("type", "delete"), ("entity", "invoice")]),
-        Ok(Message::Fallback)
-    );
-    assert_eq!(
-        route(&[("type", "delete"), ("entity", "order"), ("reason", "typo")]),
-        Ok(Message::Fallback)
+        route(&[("type", "delete"), ("entity", "order"), ("reason", "typo")]).map(|m| m.name()),
+        Ok(if cfg!(feature = "debug-routes") {
+            "delete_other"
+        } else {
+            "fallback"
+        })
     );
     assert_eq!(route(&[("type", "unknown")]), Ok(Message::Fallback));
     assert_eq!(route(&[]), Ok(Message::Fallback));
@@ -219,7 +301,9 @@ fn messages_introspection() {
     );
     let default = messages::recognize(fields(&[("type", "create")])).unwrap();
     assert_eq!(default.info().pattern(), r#"type = "create", entity = *"#);
-    assert_eq!(messages::ROUTES.len(), 8);
+    let conditional =
+        usize::from(cfg!(debug_assertions)) + usize::from(cfg!(feature = "debug-routes"));
+    assert_eq!(messages::ROUTES.len(), 8 + conditional);
     assert_eq!(
         messages::ROUTES
             .iter()
@@ -261,20 +345,21 @@ fn websocket_actions_and_channels() {
         websocket::Channel::Room { room: "x" }.to_string(),
         "rooms/x"
     );
-    // Actions and channels share one ROUTES table.
+    // Actions and channels share one ROUTES table (with the conditional ones compiled in).
     let names: Vec<&str> = websocket::ROUTES.iter().map(|r| r.name()).collect();
+    let mut expected = vec!["send_message", "history", "room", "room_all"];
+    if cfg!(debug_assertions) {
+        expected.push("debug_dump");
+    }
+    if cfg!(feature = "debug-routes") {
+        expected.push("debug_channel");
+    }
+    expected.extend(["presence_ping", "user_notifications"]);
+    assert_eq!(names, expected);
     assert_eq!(
-        names,
-        [
-            "send_message",
-            "history",
-            "room",
-            "room_all",
-            "presence_ping",
-            "user_notifications"
-        ]
+        websocket::ROUTES[websocket::Action::PresencePing.index()].name(),
+        "presence_ping"
     );
-    assert_eq!(websocket::Action::PresencePing.index(), 4);
 }
 
 #[test]
@@ -296,23 +381,39 @@ fn plugins_are_mounted_one_prefix_each() {
 #[test]
 fn conditional_routes_follow_the_build_cfg() {
     use transports::Route;
-    // Tests build with debug assertions: the debug route is in, its release twin is out.
-    assert_eq!(
-        transports::recognize(Method::GET, "/debug/routes"),
-        Ok(Route::DebugRoutes)
-    );
-    assert_eq!(
-        transports::recognize(Method::GET, "/debug/items/3"),
-        Ok(Route::DebugItem { id: "3" })
-    );
-    assert_eq!(
-        transports::recognize(Method::GET, "/debug/items/3/trace"),
-        Ok(Route::DebugItemTrace { id: "3" })
-    );
+    // With debug assertions (as tests usually build), the debug route is in and its release
+    // twin is out; a release build has it the other way round.
+    #[cfg(debug_assertions)]
+    {
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/routes"),
+            Ok(Route::DebugRoutes)
+        );
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/items/3"),
+            Ok(Route::DebugItem { id: "3" })
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/items/3/trace"),
+            Ok(Route::DebugItemTrace { id: "3" })
+        );
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/routes"),
+            Ok(Route::ReleaseRoutes)
+        );
+        assert_eq!(
+            transports::recognize(Method::GET, "/debug/items/3"),
+            Err(routegen::MatchError::NotFound)
+        );
+    }
     // ROUTES lists the routes compiled in, and each route's index() follows.
     let names: Vec<&str> = transports::ROUTES.iter().map(|r| r.name()).collect();
-    assert!(names.contains(&"debug_routes"));
-    assert!(!names.contains(&"release_routes"));
+    assert_eq!(names.contains(&"debug_routes"), cfg!(debug_assertions));
+    assert_eq!(names.contains(&"release_routes"), !cfg!(debug_assertions));
     #[cfg(not(feature = "debug-routes"))]
     {
         assert_eq!(
@@ -331,8 +432,15 @@ fn conditional_routes_follow_the_build_cfg() {
         "/debug/items/3",
         "/debug/items/3/trace",
         "/debug/health",
+        "/plugins/billing/invoices/1",
     ] {
-        let route = transports::recognize(Method::GET, path).unwrap();
+        let Ok(route) = transports::recognize(Method::GET, path) else {
+            // Only a release build compiles the debug routes out.
+            #[cfg(debug_assertions)]
+            panic!("{path} is not found");
+            #[cfg(not(debug_assertions))]
+            continue;
+        };
         assert_eq!(
             transports::ROUTES[route.index()].name(),
             route.name(),
