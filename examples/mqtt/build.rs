@@ -1,0 +1,3 @@
+fn main() {
+    routegen_codegen::compile("routes");
+}
