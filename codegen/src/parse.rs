@@ -513,46 +513,46 @@ impl Walker<'_> {
         );
     }
 
-    fn string(&mut self, table: &Table, key: &str) -> Option<Spanned<String>> {
+    /// The value of `key` as read by `read`, or `None` (reporting a value of another type).
+    fn scalar<T>(
+        &mut self,
+        table: &Table,
+        key: &str,
+        expected: &str,
+        read: impl Fn(&NodeValue) -> Option<T>,
+    ) -> Option<Spanned<T>> {
         let value = get(table, key)?;
-        match &value.value {
-            NodeValue::String(s) => Some(Spanned {
-                value: s.clone(),
+        match read(&value.value) {
+            Some(read) => Some(Spanned {
+                value: read,
                 loc: self.loc(&value.span),
             }),
-            _ => {
-                self.type_error(value, key, "a string");
+            None => {
+                self.type_error(value, key, expected);
                 None
             }
         }
+    }
+
+    fn string(&mut self, table: &Table, key: &str) -> Option<Spanned<String>> {
+        self.scalar(table, key, "a string", |value| match value {
+            NodeValue::String(s) => Some(s.clone()),
+            _ => None,
+        })
     }
 
     fn integer(&mut self, table: &Table, key: &str) -> Option<Spanned<i64>> {
-        let value = get(table, key)?;
-        match &value.value {
-            NodeValue::Integer(i) => Some(Spanned {
-                value: *i,
-                loc: self.loc(&value.span),
-            }),
-            _ => {
-                self.type_error(value, key, "an integer");
-                None
-            }
-        }
+        self.scalar(table, key, "an integer", |value| match value {
+            NodeValue::Integer(i) => Some(*i),
+            _ => None,
+        })
     }
 
     fn boolean(&mut self, table: &Table, key: &str) -> Option<Spanned<bool>> {
-        let value = get(table, key)?;
-        match &value.value {
-            NodeValue::Boolean(b) => Some(Spanned {
-                value: *b,
-                loc: self.loc(&value.span),
-            }),
-            _ => {
-                self.type_error(value, key, "a boolean");
-                None
-            }
-        }
+        self.scalar(table, key, "a boolean", |value| match value {
+            NodeValue::Boolean(b) => Some(*b),
+            _ => None,
+        })
     }
 
     fn string_items(&mut self, items: &[Node], key: &str) -> Vec<Spanned<String>> {

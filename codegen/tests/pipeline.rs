@@ -1,23 +1,14 @@
 //! The pipeline end to end, through the public `Builder` API: what users see on bad input, that
 //! output is deterministic, and the generated code itself (a snapshot).
 
+mod common;
+
+use common::{lines, temp_dir, write};
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use routegen_codegen::Builder;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("routegen-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, file: &str, text: &str) {
-    let path = dir.join(file);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 /// `file:line:col: message` of every diagnostic.
 fn diagnostics(base: &Path) -> Vec<String> {
@@ -26,14 +17,7 @@ fn diagnostics(base: &Path) -> Vec<String> {
         .route_dir("routes")
         .generate()
         .expect_err("the routes are invalid");
-    errors
-        .diagnostics()
-        .iter()
-        .map(|d| match d.location() {
-            Some(location) => format!("{location}: {}", d.message()),
-            None => d.message().to_owned(),
-        })
-        .collect()
+    lines(&errors)
 }
 
 #[test]

@@ -1,15 +1,19 @@
 //! Hostile and huge inputs at build time: every one ends in success or clear errors, never a
 //! panic or a stack overflow.
 
+mod common;
+
+use common::temp_dir;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use routegen_codegen::Builder;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("routegen-stress-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
+/// A scratch directory with an empty `routes/` in it.
+fn routes_dir(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
     fs::create_dir_all(dir.join("routes")).unwrap();
     dir
 }
@@ -20,7 +24,7 @@ fn generate(base: &Path) -> Result<routegen_codegen::Generated, routegen_codegen
 
 #[test]
 fn ten_thousand_routes_in_a_thousand_files() {
-    let base = temp_dir("10k");
+    let base = routes_dir("stress-10k");
     for file in 0..1000 {
         let mut text = format!("prefix = \"/svc{file}\"\n");
         for route in 0..10 {
@@ -48,7 +52,7 @@ fn ten_thousand_routes_in_a_thousand_files() {
 
 #[test]
 fn groups_nested_sixty_four_deep() {
-    let base = temp_dir("deep");
+    let base = routes_dir("stress-deep");
     let mut text = String::new();
     let mut table = String::from("group");
     for depth in 0..64 {
@@ -74,7 +78,7 @@ fn groups_nested_sixty_four_deep() {
 
 #[test]
 fn groups_nested_too_deep_are_an_error() {
-    let base = temp_dir("too-deep");
+    let base = routes_dir("stress-too-deep");
     let table = vec!["group"; 1000].join(".");
     fs::write(
         base.join("routes/deep.toml"),
@@ -88,7 +92,7 @@ fn groups_nested_too_deep_are_an_error() {
 
 #[test]
 fn a_ten_megabyte_route_file() {
-    let base = temp_dir("10mb");
+    let base = routes_dir("stress-10mb");
     let mut text = String::new();
     let mut route = 0;
     while text.len() < 10 * 1024 * 1024 {
@@ -106,7 +110,7 @@ fn a_ten_megabyte_route_file() {
 
 #[test]
 fn a_pattern_with_a_hundred_thousand_segments_is_an_error_not_a_stack_overflow() {
-    let base = temp_dir("segments");
+    let base = routes_dir("stress-segments");
     let path = "/a".repeat(100_000);
     fs::write(
         base.join("routes/long.toml"),
@@ -125,7 +129,7 @@ fn a_pattern_with_a_hundred_thousand_segments_is_an_error_not_a_stack_overflow()
 
 #[test]
 fn a_directory_of_binary_junk_gives_errors_for_every_file() {
-    let base = temp_dir("junk");
+    let base = routes_dir("stress-junk");
     let mut state = 0x1234_5678_u32;
     for file in 0..20 {
         let bytes: Vec<u8> = (0..2000)

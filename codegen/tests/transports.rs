@@ -1,35 +1,13 @@
 //! Route files of every transport and every kind of source, through the public `Builder`: the
 //! build errors users see (each at `file:line:col`), and what the sources feed the generator.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-use routegen_codegen::{Builder, Errors, RouteSource, RouteText, SourceError, Transport};
+use common::{lines, temp_dir, write};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("routegen-tr-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
 
-fn write(dir: &Path, file: &str, text: &str) {
-    let path = dir.join(file);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-/// `file:line:col: message` of every diagnostic.
-fn lines(errors: &Errors) -> Vec<String> {
-    errors
-        .diagnostics()
-        .iter()
-        .map(|d| match d.location() {
-            Some(location) => format!("{location}: {}", d.message()),
-            None => d.message().to_owned(),
-        })
-        .collect()
-}
+use routegen_codegen::{Builder, RouteSource, RouteText, SourceError, Transport};
 
 fn errors_of(files: &[(&str, &str)]) -> Vec<String> {
     let mut builder = Builder::new();
@@ -299,7 +277,7 @@ fn a_route_source_feeds_the_same_validation() {
 
 #[test]
 fn a_route_source_that_fails_to_load_is_a_located_build_error() {
-    let base = temp_dir("source");
+    let base = temp_dir("tr-source");
     write(&base, "tables.txt", "users\norders\n!bad\n");
     write(
         &base,
@@ -329,7 +307,7 @@ fn a_route_source_that_fails_to_load_is_a_located_build_error() {
 
 #[test]
 fn directories_mount_and_default_their_transport() {
-    let base = temp_dir("mount");
+    let base = temp_dir("tr-mount");
     write(
         &base,
         "admin/users.toml",
