@@ -103,10 +103,9 @@ impl<'r> Variants<'r> {
         }
     }
 
+    /// Whether a route that every build compiles in has parameters, and so uses `'p`.
     fn has_params(&self) -> bool {
-        self.routes
-            .iter()
-            .any(|(_, r)| !r.pattern.params.is_empty())
+        (self.routes.iter()).any(|(_, r)| !r.pattern.params.is_empty() && r.cfg.is_empty())
     }
 
     fn max_params(&self) -> usize {
@@ -126,7 +125,8 @@ impl<'r> Variants<'r> {
         }
     }
 
-    /// When no route has parameters, `'p` would be unused: a hidden uninhabited variant uses it.
+    /// When no route compiled into every build has parameters, `'p` could be unused: a hidden
+    /// uninhabited variant uses it.
     fn phantom_variant(&self) -> Option<TokenStream> {
         (self.borrows && !self.has_params()).then(|| {
             quote! {
@@ -139,7 +139,7 @@ impl<'r> Variants<'r> {
     fn phantom_arm(&self) -> Option<TokenStream> {
         let name = &self.name;
         (self.borrows && !self.has_params())
-            .then(|| quote! { #name::__Unreachable(never, _) => match *never {}, })
+            .then(|| quote! { #name::__Unreachable(never, _) => match never {}, })
     }
 
     /// The pattern that matches a route's variant, binding its params to `p0`, `p1`, ...
@@ -338,7 +338,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
             let padding = (used..max_count).map(|_| quote!(("", "")));
             quote! {
                 #cfg #pattern => ::routegen::Params::__new(
-                    [#((#names, *#bindings),)* #(#padding,)*],
+                    [#((#names, #bindings),)* #(#padding,)*],
                     #used_lit,
                 ),
             }
@@ -346,7 +346,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
         quote! {
             /// The captured parameters as `(name, value)` pairs, in pattern order.
             pub fn params(&self) -> ::routegen::Params<'p, #max_params> {
-                match self {
+                match *self {
                     #(#param_arms)*
                     #phantom
                 }
@@ -363,7 +363,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
         impl #generics #ty {
             /// The position of this route in [`ROUTES`] (declaration order).
             pub const fn index(&self) -> usize {
-                match self {
+                match *self {
                     #(#index_arms)*
                     #phantom
                 }
@@ -440,10 +440,16 @@ fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
         });
         let pattern = variants.pattern(route);
         let cfg = cfg_attr(route);
-        quote! { #cfg #pattern => { #(#writes)* } }
+        quote! { #cfg #pattern => { #(#writes)* ::core::result::Result::Ok(()) } }
     });
     let phantom = variants.phantom_arm();
     let name = &variants.name;
+    // No route, no writes: only the uninhabited variant is matched.
+    let f = if variants.routes.iter().all(|(_, route)| path_parts(route).is_empty()) {
+        format_ident!("_f")
+    } else {
+        format_ident!("f")
+    };
     let doc = if encode {
         " Reverse routing: writes the path of the route, percent-encoding parameter values (a \
          `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`)."
@@ -455,12 +461,11 @@ fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
     quote! {
         #[doc = #doc]
         impl ::core::fmt::Display for #name<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                match self {
+            fn fmt(&self, #f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match *self {
                     #(#arms)*
                     #phantom
                 }
-                ::core::result::Result::Ok(())
             }
         }
     }

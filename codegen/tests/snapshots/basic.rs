@@ -40,7 +40,7 @@ pub enum Route<'p> {
 impl<'p> Route<'p> {
     /// The position of this route in [`ROUTES`] (declaration order).
     pub const fn index(&self) -> usize {
-        match self {
+        match *self {
             Route::DeviceList => 0,
             Route::DeviceStatus { .. } => 1,
             Route::DeviceFile { .. } => 2,
@@ -59,19 +59,19 @@ impl<'p> Route<'p> {
     }
     /// The captured parameters as `(name, value)` pairs, in pattern order.
     pub fn params(&self) -> ::routegen::Params<'p, 2> {
-        match self {
+        match *self {
             Route::DeviceList => ::routegen::Params::__new([("", ""); 2], 0),
             Route::DeviceStatus { device_id: p0 } => {
-                ::routegen::Params::__new([("device_id", *p0), ("", "")], 1)
+                ::routegen::Params::__new([("device_id", p0), ("", "")], 1)
             }
             Route::DeviceFile { device_id: p0, path: p1 } => {
-                ::routegen::Params::__new([("device_id", *p0), ("path", *p1)], 2)
+                ::routegen::Params::__new([("device_id", p0), ("path", p1)], 2)
             }
             Route::Image { id: p0 } => {
-                ::routegen::Params::__new([("id", *p0), ("", "")], 1)
+                ::routegen::Params::__new([("id", p0), ("", "")], 1)
             }
             Route::ImageAny { name: p0 } => {
-                ::routegen::Params::__new([("name", *p0), ("", "")], 1)
+                ::routegen::Params::__new([("name", p0), ("", "")], 1)
             }
             Route::Health => ::routegen::Params::__new([("", ""); 2], 0),
         }
@@ -80,35 +80,40 @@ impl<'p> Route<'p> {
 /// Reverse routing: writes the path of the route, percent-encoding parameter values (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
 impl ::core::fmt::Display for Route<'_> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self {
+        match *self {
             Route::DeviceList => {
                 f.write_str("/devices")?;
+                ::core::result::Result::Ok(())
             }
             Route::DeviceStatus { device_id: p0 } => {
                 f.write_str("/devices/")?;
                 ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
                 f.write_str("/status")?;
+                ::core::result::Result::Ok(())
             }
             Route::DeviceFile { device_id: p0, path: p1 } => {
                 f.write_str("/devices/")?;
                 ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
                 f.write_str("/files/")?;
                 ::core::fmt::Display::fmt(&::routegen::CatchAllEncoded(p1), f)?;
+                ::core::result::Result::Ok(())
             }
             Route::Image { id: p0 } => {
                 f.write_str("/img/img-")?;
                 ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
                 f.write_str(".png")?;
+                ::core::result::Result::Ok(())
             }
             Route::ImageAny { name: p0 } => {
                 f.write_str("/img/")?;
                 ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
+                ::core::result::Result::Ok(())
             }
             Route::Health => {
                 f.write_str("/health")?;
+                ::core::result::Result::Ok(())
             }
         }
-        ::core::result::Result::Ok(())
     }
 }
 /// Every route of the route files, in declaration order: the position of a route here is

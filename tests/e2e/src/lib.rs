@@ -26,6 +26,11 @@ pub mod transports {
     }
 }
 
+/// A router generated from no routes at all: it compiles warning-free and finds nothing.
+pub mod empty {
+    routegen::include_routes!("empty.rs");
+}
+
 /// The same generated file included a second time, in a nested private module, to prove that it
 /// compiles in any module (its handler paths start with `crate::`).
 mod nested {

@@ -454,3 +454,13 @@ fn conditional_routes_follow_the_build_cfg() {
         "debug_health"
     );
 }
+
+#[test]
+fn an_empty_route_set_finds_nothing() {
+    use routegen_e2e::empty;
+    assert_eq!(empty::ROUTES.len(), 0);
+    assert_eq!(
+        empty::recognize(Method::GET, "/"),
+        Err(routegen::MatchError::NotFound)
+    );
+}
