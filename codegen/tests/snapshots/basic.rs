@@ -204,12 +204,19 @@ pub fn recognize<'p>(
     static EXTENSIONS: [::routegen::Method; 1] = [
         ::routegen::Method::from_static("PURGE"),
     ];
-    /// Static routes: a perfect hash of the whole path, confirmed by one comparison.
+    /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
+    /// the paths whose length some static route has.
     fn lookup_static<'p>(
         path: &'p str,
         m: u64,
         allowed: &mut u64,
     ) -> ::core::option::Option<Route<'p>> {
+        /// Bit `n` is set when some static path is `n` bytes long.
+        const STATIC_LENGTHS: u64 = 0x180;
+        let len = path.len();
+        if !(len < 64 && (STATIC_LENGTHS >> len) & 1 != 0) {
+            return ::core::option::Option::None;
+        }
         static DISPLACEMENTS: [u32; 1] = [0];
         static SLOTS: [(&str, u32, u32); 2] = [("/health", 1, 2), ("/devices", 0, 1)];
         static ROUTES_BY_SLOT: [(u64, Route<'static>); 2] = [
