@@ -9,6 +9,8 @@
 //! functions of bounded size, because rustc's time grows far faster than linearly with the size
 //! of one function.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -789,6 +791,46 @@ fn method_args(used: bool) -> (Ident, Ident) {
     }
 }
 
+/// Code that runs the child of the literal segment at `start`, if any, with `seg_end` set to
+/// where it ends. A literal is compared in place (a fixed-size array compare and a check that a
+/// `/` or the end follows), so no literal segment is scanned for its end. With several first
+/// bytes among the literals, a `match` on the byte at `start` picks the candidates first.
+fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
+    let chain = |group: &[&(&String, TokenStream)]| {
+        let tests = group.iter().map(|(text, child_code)| {
+            let bytes = Literal::byte_string(text.as_bytes());
+            quote! {
+                if let ::core::option::Option::Some(seg_end) =
+                    ::routegen::__private::literal_at(path, start, #bytes)
+                #child_code
+            }
+        });
+        quote!(#(#tests)else*)
+    };
+    let mut by_first_byte: BTreeMap<Option<u8>, Vec<&(&String, TokenStream)>> = BTreeMap::new();
+    for entry in statics {
+        by_first_byte.entry(entry.0.bytes().next()).or_default().push(entry);
+    }
+    if by_first_byte.len() <= 2 || statics.len() <= 3 {
+        let all: Vec<_> = statics.iter().collect();
+        return chain(&all);
+    }
+    // The empty literal (a `//` or a trailing `/`) has no first byte: tested before the match.
+    let empty = by_first_byte.remove(&None).map(|group| chain(&group));
+    let arms = by_first_byte.iter().map(|(byte, group)| {
+        let byte = Literal::byte_character(byte.expect("the empty literal was removed"));
+        let body = chain(group);
+        quote!(::core::option::Option::Some(#byte) => { #body })
+    });
+    quote! {
+        #empty
+        match path.as_bytes().get(start).copied() {
+            #(#arms)*
+            _ => {}
+        }
+    }
+}
+
 /// Turns the segment tree into code. Node bodies are inlined into their parent until a function
 /// holds [`NODES_PER_FUNCTION`] nodes; further subtrees become functions of their own.
 struct TreeEmitter<'r> {
@@ -922,12 +964,6 @@ impl TreeEmitter<'_> {
     fn dispatch(&mut self, node: &Node) -> (TokenStream, usize) {
         let mut cost = 1;
         let mut code = TokenStream::new();
-        if !node.statics.is_empty() || !node.params.is_empty() {
-            code.extend(quote! {
-                let seg_end = ::routegen::__private::segment_end(path, start);
-                let seg = &path[start..seg_end];
-            });
-        }
         let mut statics = Vec::new();
         for (text, child) in &node.statics {
             let (child_code, child_cost) =
@@ -935,21 +971,11 @@ impl TreeEmitter<'_> {
             cost += child_cost;
             statics.push((text, child_code));
         }
-        if let [(text, child_code)] = statics.as_slice() {
-            if text.is_empty() {
-                code.extend(quote! { if seg.is_empty() #child_code });
-            } else {
-                code.extend(quote! { if seg == #text #child_code });
-            }
-        } else if !statics.is_empty() {
-            let arms = statics
-                .iter()
-                .map(|(text, child_code)| quote! { #text => #child_code });
+        code.extend(literal_dispatch(&statics));
+        if !node.params.is_empty() {
             code.extend(quote! {
-                match seg {
-                    #(#arms)*
-                    _ => {}
-                }
+                let seg_end = ::routegen::__private::segment_end(path, start);
+                let seg = &path[start..seg_end];
             });
         }
         let slot = lit(node.captured);

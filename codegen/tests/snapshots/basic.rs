@@ -249,106 +249,103 @@ pub fn recognize<'p>(
         allowed: &mut u64,
     ) -> ::core::option::Option<Route<'p>> {
         let start = 0;
-        let seg_end = ::routegen::__private::segment_end(path, start);
-        let seg = &path[start..seg_end];
-        if seg.is_empty() {
+        if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+            path,
+            start,
+            b"",
+        ) {
             let end = seg_end;
             if end < path.len() {
                 let start = end + 1;
-                let seg_end = ::routegen::__private::segment_end(path, start);
-                let seg = &path[start..seg_end];
-                match seg {
-                    "devices" => {
-                        let end = seg_end;
-                        if end < path.len() {
-                            let start = end + 1;
-                            let seg_end = ::routegen::__private::segment_end(
-                                path,
-                                start,
-                            );
-                            let seg = &path[start..seg_end];
-                            if !seg.is_empty() {
-                                caps[0] = seg;
-                                {
-                                    let end = seg_end;
-                                    if end < path.len() {
-                                        let start = end + 1;
-                                        let seg_end = ::routegen::__private::segment_end(
-                                            path,
-                                            start,
-                                        );
-                                        let seg = &path[start..seg_end];
-                                        match seg {
-                                            "files" => {
-                                                let end = seg_end;
-                                                if end < path.len() {
-                                                    let start = end + 1;
-                                                    if start < path.len() {
-                                                        caps[1] = &path[start..];
-                                                        return ::core::option::Option::Some(Route::DeviceFile {
-                                                            device_id: caps[0],
-                                                            path: caps[1],
-                                                        });
-                                                    }
-                                                }
+                if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+                    path,
+                    start,
+                    b"devices",
+                ) {
+                    let end = seg_end;
+                    if end < path.len() {
+                        let start = end + 1;
+                        let seg_end = ::routegen::__private::segment_end(path, start);
+                        let seg = &path[start..seg_end];
+                        if !seg.is_empty() {
+                            caps[0] = seg;
+                            {
+                                let end = seg_end;
+                                if end < path.len() {
+                                    let start = end + 1;
+                                    if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+                                        path,
+                                        start,
+                                        b"files",
+                                    ) {
+                                        let end = seg_end;
+                                        if end < path.len() {
+                                            let start = end + 1;
+                                            if start < path.len() {
+                                                caps[1] = &path[start..];
+                                                return ::core::option::Option::Some(Route::DeviceFile {
+                                                    device_id: caps[0],
+                                                    path: caps[1],
+                                                });
                                             }
-                                            "status" => {
-                                                let end = seg_end;
-                                                if end == path.len() {
-                                                    if m & 0x1 != 0 {
-                                                        return ::core::option::Option::Some(Route::DeviceStatus {
-                                                            device_id: caps[0],
-                                                        });
-                                                    }
-                                                    *allowed |= 0x1;
-                                                }
+                                        }
+                                    } else if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+                                        path,
+                                        start,
+                                        b"status",
+                                    ) {
+                                        let end = seg_end;
+                                        if end == path.len() {
+                                            if m & 0x1 != 0 {
+                                                return ::core::option::Option::Some(Route::DeviceStatus {
+                                                    device_id: caps[0],
+                                                });
                                             }
-                                            _ => {}
+                                            *allowed |= 0x1;
                                         }
                                     }
                                 }
                             }
                         }
                     }
-                    "img" => {
-                        let end = seg_end;
-                        if end < path.len() {
-                            let start = end + 1;
-                            let seg_end = ::routegen::__private::segment_end(
-                                path,
-                                start,
-                            );
-                            let seg = &path[start..seg_end];
-                            if seg.len() > 8 && seg.starts_with("img-")
-                                && seg.ends_with(".png")
+                } else if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+                    path,
+                    start,
+                    b"img",
+                ) {
+                    let end = seg_end;
+                    if end < path.len() {
+                        let start = end + 1;
+                        let seg_end = ::routegen::__private::segment_end(path, start);
+                        let seg = &path[start..seg_end];
+                        if seg.len() > 8 && seg.starts_with("img-")
+                            && seg.ends_with(".png")
+                        {
+                            caps[0] = &seg[4..seg.len() - 4];
                             {
-                                caps[0] = &seg[4..seg.len() - 4];
-                                {
-                                    let end = seg_end;
-                                    if end == path.len() {
-                                        return ::core::option::Option::Some(Route::Image {
-                                            id: caps[0],
+                                let end = seg_end;
+                                if end == path.len() {
+                                    return ::core::option::Option::Some(Route::Image {
+                                        id: caps[0],
+                                    });
+                                }
+                            }
+                        }
+                        if !seg.is_empty() {
+                            caps[0] = seg;
+                            {
+                                let end = seg_end;
+                                if end == path.len() {
+                                    if m & 0x200 != 0 {
+                                        return ::core::option::Option::Some(Route::ImageAny {
+                                            name: caps[0],
                                         });
                                     }
-                                }
-                            }
-                            if !seg.is_empty() {
-                                caps[0] = seg;
-                                {
-                                    let end = seg_end;
-                                    if end == path.len() {
-                                        if m & 0x200 != 0 {
-                                            return ::core::option::Option::Some(Route::ImageAny {
-                                                name: caps[0],
-                                            });
-                                        }
-                                        *allowed |= 0x200;
-                                    }
+                                    *allowed |= 0x200;
                                 }
                             }
                         }
                     }
-                    _ => {}
                 }
             }
         }
