@@ -447,7 +447,11 @@ fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
     let phantom = variants.phantom_arm();
     let name = &variants.name;
     // No route, no writes: only the uninhabited variant is matched.
-    let f = if variants.routes.iter().all(|(_, route)| path_parts(route).is_empty()) {
+    let f = if variants
+        .routes
+        .iter()
+        .all(|(_, route)| path_parts(route).is_empty())
+    {
         format_ident!("_f")
     } else {
         format_ident!("f")
@@ -809,7 +813,10 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
     };
     let mut by_first_byte: BTreeMap<Option<u8>, Vec<&(&String, TokenStream)>> = BTreeMap::new();
     for entry in statics {
-        by_first_byte.entry(entry.0.bytes().next()).or_default().push(entry);
+        by_first_byte
+            .entry(entry.0.bytes().next())
+            .or_default()
+            .push(entry);
     }
     if by_first_byte.len() <= 2 || statics.len() <= 3 {
         let all: Vec<_> = statics.iter().collect();

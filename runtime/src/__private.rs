@@ -159,7 +159,10 @@ mod tests {
         assert_eq!(literal_at("//x", 1, b""), Some(1));
         assert_eq!(literal_at("/x", 1, b""), None);
         assert_eq!(literal_at("/tags", 9, b"tags"), None);
-        assert_eq!(literal_at("/a/subscriptions", 3, b"subscriptions"), Some(16));
+        assert_eq!(
+            literal_at("/a/subscriptions", 3, b"subscriptions"),
+            Some(16)
+        );
         assert_eq!(literal_at("/a/subscriptionz", 3, b"subscriptions"), None);
     }
 
