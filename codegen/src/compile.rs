@@ -28,6 +28,23 @@ pub(crate) struct StaticTable {
     pub hash: PerfectHash,
 }
 
+/// The most static paths of one length that [`StaticTable::by_length`] compares one after the
+/// other; beyond it the perfect hash is cheaper.
+const PATHS_PER_LENGTH: usize = 4;
+
+impl StaticTable {
+    /// The entries grouped by path length (indices into `entries`), when every length has at
+    /// most [`PATHS_PER_LENGTH`] paths: then a `match` on the length and a few fixed-size
+    /// comparisons beat hashing the path (callgrind, github static set: see BENCHMARKS.md).
+    pub fn by_length(&self) -> Option<BTreeMap<usize, Vec<usize>>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            groups.entry(entry.path.len()).or_default().push(index);
+        }
+        (groups.values().all(|group| group.len() <= PATHS_PER_LENGTH)).then_some(groups)
+    }
+}
+
 pub(crate) struct StaticEntry {
     pub path: String,
     /// Route indices in declaration order.

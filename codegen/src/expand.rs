@@ -698,6 +698,86 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
 }
 
 fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
+    let mut routes = Vec::new();
+    let mut starts = Vec::new();
+    for entry in &table.entries {
+        starts.push(routes.len());
+        for &index in &entry.routes {
+            let route = &router.routes[index];
+            let mask = mask_lit(router.method_mask(route));
+            let name = variant(route);
+            routes.push(quote!((#mask, Route::#name)));
+        }
+    }
+    let route_count = lit(routes.len());
+    // The routes of `entries[i]` are `ROUTES_BY_PATH[start..end]`.
+    let range = |entry: usize| {
+        let start = starts[entry];
+        (lit(start), lit(start + table.entries[entry].routes.len()))
+    };
+    let (doc, find) = match table.by_length() {
+        Some(groups) => (
+            "Static routes: a `match` on the path's length, then a fixed-size comparison with \
+             each static path of that length.",
+            compare_by_length(table, &groups, range),
+        ),
+        None => (
+            "Static routes: a perfect hash of the whole path, confirmed by one comparison, for \
+             the paths whose length some static route has.",
+            perfect_hash_probe(table, range),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        fn lookup_static<'p>(
+            path: &'p str,
+            m: u64,
+            allowed: &mut u64,
+        ) -> ::core::option::Option<Route<'p>> {
+            static ROUTES_BY_PATH: [(u64, Route<'static>); #route_count] = [#(#routes),*];
+            #find
+            for &(mask, route) in &ROUTES_BY_PATH[start as usize..end as usize] {
+                if m & mask != 0 {
+                    return ::core::option::Option::Some(route);
+                }
+                *allowed |= mask;
+            }
+            ::core::option::Option::None
+        }
+    }
+}
+
+/// Code that sets `(start, end)` to the static path's range of `ROUTES_BY_PATH`, or returns:
+/// a `match` on the length, then each candidate compared as a fixed-size array.
+fn compare_by_length(
+    table: &StaticTable,
+    groups: &BTreeMap<usize, Vec<usize>>,
+    range: impl Fn(usize) -> (Literal, Literal),
+) -> TokenStream {
+    // One arm per path, guarded by its comparison: rustc switches on the length first.
+    let range = &range;
+    let arms = groups.iter().flat_map(|(len, group)| {
+        group.iter().map(move |&entry| {
+            let bytes = Literal::byte_string(table.entries[entry].path.as_bytes());
+            let (start, end) = range(entry);
+            let len = lit(*len);
+            quote!(#len if ::routegen::__private::equals(path, #bytes) => (#start, #end),)
+        })
+    });
+    quote! {
+        let (start, end): (u32, u32) = match path.len() {
+            #(#arms)*
+            _ => return ::core::option::Option::None,
+        };
+    }
+}
+
+/// Code that sets `(start, end)` to the static path's range of `ROUTES_BY_PATH`, or returns:
+/// a perfect hash of the path, for the lengths that some static path has.
+fn perfect_hash_probe(
+    table: &StaticTable,
+    range: impl Fn(usize) -> (Literal, Literal),
+) -> TokenStream {
     let seed = table.hash.seed;
     let hash_fn = if table.hash.sampled {
         format_ident!("hash_sampled")
@@ -712,31 +792,14 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
         .collect();
     let bucket_count = lit(displacements.len());
     let slot_count = lit(table.hash.slots.len());
-    let mut routes = Vec::new();
-    let mut slots = Vec::new();
-    let mut starts = Vec::new();
-    for entry in &table.entries {
-        starts.push(routes.len());
-        for &index in &entry.routes {
-            let route = &router.routes[index];
-            let mask = mask_lit(router.method_mask(route));
-            let name = variant(route);
-            routes.push(quote!((#mask, Route::#name)));
+    let slots = table.hash.slots.iter().map(|slot| match slot {
+        Some(entry) => {
+            let path = &table.entries[*entry].path;
+            let (start, end) = range(*entry);
+            quote!((#path, #start, #end))
         }
-    }
-    for slot in &table.hash.slots {
-        slots.push(match slot {
-            Some(entry) => {
-                let path = &table.entries[*entry].path;
-                let start = starts[*entry];
-                let end = lit(start + table.entries[*entry].routes.len());
-                let start = lit(start);
-                quote!((#path, #start, #end))
-            }
-            None => quote!(("", 0, 0)),
-        });
-    }
-    let route_count = lit(routes.len());
+        None => quote!(("", 0, 0)),
+    });
     // Most paths that reach a router with parameters are not static: a mask of the static paths'
     // lengths turns most of them away before the hash (a few instructions against ~90).
     let mut short_lengths: u64 = 0;
@@ -754,33 +817,19 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
         quote!(len < 64 && (STATIC_LENGTHS >> len) & 1 != 0)
     };
     quote! {
-        /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
-        /// the paths whose length some static route has.
-        fn lookup_static<'p>(
-            path: &'p str,
-            m: u64,
-            allowed: &mut u64,
-        ) -> ::core::option::Option<Route<'p>> {
-            /// Bit `n` is set when some static path is `n` bytes long.
-            const STATIC_LENGTHS: u64 = #length_mask;
-            let len = path.len();
-            if !(#length_test) {
-                return ::core::option::Option::None;
-            }
-            static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
-            static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
-            static ROUTES_BY_SLOT: [(u64, Route<'static>); #route_count] = [#(#routes),*];
-            let hash = ::routegen::__private::#hash_fn(path.as_bytes(), #seed);
-            let (key, start, end) = SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];
-            if key == path {
-                for &(mask, route) in &ROUTES_BY_SLOT[start as usize..end as usize] {
-                    if m & mask != 0 {
-                        return ::core::option::Option::Some(route);
-                    }
-                    *allowed |= mask;
-                }
-            }
-            ::core::option::Option::None
+        /// Bit `n` is set when some static path is `n` bytes long.
+        const STATIC_LENGTHS: u64 = #length_mask;
+        let len = path.len();
+        if !(#length_test) {
+            return ::core::option::Option::None;
+        }
+        static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
+        static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
+        let hash = ::routegen::__private::#hash_fn(path.as_bytes(), #seed);
+        let (key, start, end) =
+            SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];
+        if key != path {
+            return ::core::option::Option::None;
         }
     }
 }

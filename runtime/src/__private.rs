@@ -124,6 +124,14 @@ pub fn segment_end(path: &str, start: usize) -> usize {
     end
 }
 
+/// Whether `text` is exactly `literal`. `N` is a constant, so after the length check (which
+/// folds away where the caller has matched the length already) this is a few word comparisons,
+/// not a call to `memcmp` as `text == "literal"` makes.
+#[inline(always)]
+pub fn equals<const N: usize>(text: &str, literal: &[u8; N]) -> bool {
+    <&[u8; N]>::try_from(text.as_bytes()).is_ok_and(|bytes| bytes == literal)
+}
+
 /// Where the literal segment `literal` ends if the path has it at `start` (followed by a `/` or
 /// the end of the path), without scanning for the segment's end. `N` is a constant, so the
 /// comparison is a few word loads rather than a call to `memcmp`.
@@ -145,6 +153,18 @@ mod tests {
         assert_ne!(base, hash(b"/repos/owner/name/issues", 2));
         assert_ne!(hash(b"", 0), hash(b"\0", 0));
         assert_ne!(hash(b"ab", 0), hash(b"ba", 0));
+    }
+
+    #[test]
+    fn equals_compares_length_and_every_byte() {
+        assert!(equals("/user", b"/user"));
+        assert!(!equals("/use", b"/user"));
+        assert!(!equals("/users", b"/user"));
+        assert!(!equals("/usez", b"/user"));
+        assert!(!equals("xuser", b"/user"));
+        assert!(equals("", b""));
+        assert!(equals("/user/subscriptions", b"/user/subscriptions"));
+        assert!(!equals("/user/subscriptionz", b"/user/subscriptions"));
     }
 
     #[test]

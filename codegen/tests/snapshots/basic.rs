@@ -204,41 +204,26 @@ pub fn recognize<'p>(
     static EXTENSIONS: [::routegen::Method; 1] = [
         ::routegen::Method::from_static("PURGE"),
     ];
-    /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
-    /// the paths whose length some static route has.
+    ///Static routes: a `match` on the path's length, then a fixed-size comparison with each static path of that length.
     fn lookup_static<'p>(
         path: &'p str,
         m: u64,
         allowed: &mut u64,
     ) -> ::core::option::Option<Route<'p>> {
-        /// Bit `n` is set when some static path is `n` bytes long.
-        const STATIC_LENGTHS: u64 = 0x180;
-        let len = path.len();
-        if !(len < 64 && (STATIC_LENGTHS >> len) & 1 != 0) {
-            return ::core::option::Option::None;
-        }
-        static DISPLACEMENTS: [u32; 1] = [0];
-        static SLOTS: [(&str, u32, u32); 2] = [("/health", 1, 2), ("/devices", 0, 1)];
-        static ROUTES_BY_SLOT: [(u64, Route<'static>); 2] = [
+        static ROUTES_BY_PATH: [(u64, Route<'static>); 2] = [
             (0x5, Route::DeviceList),
             (0xffffffffffffffff, Route::Health),
         ];
-        let hash = ::routegen::__private::hash_sampled(
-            path.as_bytes(),
-            6840123409045651456u64,
-        );
-        let (key, start, end) = SLOTS[::routegen::__private::slot(
-            hash,
-            &DISPLACEMENTS,
-            2,
-        )];
-        if key == path {
-            for &(mask, route) in &ROUTES_BY_SLOT[start as usize..end as usize] {
-                if m & mask != 0 {
-                    return ::core::option::Option::Some(route);
-                }
-                *allowed |= mask;
+        let (start, end): (u32, u32) = match path.len() {
+            7 if ::routegen::__private::equals(path, b"/health") => (1, 2),
+            8 if ::routegen::__private::equals(path, b"/devices") => (0, 1),
+            _ => return ::core::option::Option::None,
+        };
+        for &(mask, route) in &ROUTES_BY_PATH[start as usize..end as usize] {
+            if m & mask != 0 {
+                return ::core::option::Option::Some(route);
             }
+            *allowed |= mask;
         }
         ::core::option::Option::None
     }

@@ -31,6 +31,11 @@ pub mod empty {
     routegen::include_routes!("empty.rs");
 }
 
+/// A router whose static paths share one length, so its static table is a perfect hash.
+pub mod hashed {
+    routegen::include_routes!("hashed.rs");
+}
+
 /// The same generated file included a second time, in a nested private module, to prove that it
 /// compiles in any module (its handler paths start with `crate::`).
 mod nested {

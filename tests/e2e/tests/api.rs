@@ -786,3 +786,44 @@ fn reverse_routing() {
     // format! with width etc. goes through the same Display.
     assert_eq!(format!("{}", Route::ReposNew), "/repos/new");
 }
+
+/// The two forms of the static table: compared by length (the route files) and a perfect hash
+/// (`hashed`: twelve static paths of one length). Both must find every static path, leave
+/// same-length misses to the tree, and report 405s.
+#[test]
+fn static_tables_by_length_and_by_perfect_hash() {
+    let routes_code = include_str!(concat!(env!("OUT_DIR"), "/routes.rs"));
+    let hashed_code = include_str!(concat!(env!("OUT_DIR"), "/hashed.rs"));
+    assert!(routes_code.contains("__private::equals(") && !routes_code.contains("DISPLACEMENTS"));
+    assert!(hashed_code.contains("DISPLACEMENTS") && !hashed_code.contains("__private::equals("));
+
+    use routegen_e2e::hashed;
+    for i in 0..12 {
+        let path = format!("/static/p{i:02}");
+        let route = hashed::recognize(Method::GET, &path).unwrap();
+        assert_eq!(route.name(), format!("s{i:02}"), "{path}");
+    }
+    assert_eq!(
+        hashed::recognize(Method::DELETE, "/static/p00")
+            .unwrap()
+            .name(),
+        "s00_delete"
+    );
+    // Same length as the static paths, but none of them: the parameter route.
+    let item = hashed::recognize(Method::GET, "/static/p12").unwrap();
+    assert_eq!(item.name(), "item");
+    assert_eq!(item.params().collect::<Vec<_>>(), [("id", "p12")]);
+    match hashed::recognize(Method::PUT, "/static/p00") {
+        Err(MatchError::MethodNotAllowed { allowed }) => {
+            assert_eq!(
+                allowed.iter().collect::<Vec<_>>(),
+                [Method::GET, Method::DELETE]
+            );
+        }
+        other => panic!("expected a 405, got {other:?}"),
+    }
+    assert_eq!(
+        hashed::recognize(Method::GET, "/static/p00/x"),
+        Err(MatchError::NotFound)
+    );
+}
