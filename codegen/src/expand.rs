@@ -27,7 +27,6 @@ fn lit(n: usize) -> Literal {
 use crate::ast::MetaValue;
 use crate::compile::{Compiled, Node, StaticTable};
 use crate::model::{ANY_METHOD_BIT, Route, RouteKind, Router, Routers, STANDARD_METHODS};
-use crate::pattern::Segment;
 
 /// Tree nodes inlined into one generated function before a subtree moves to a function of its
 /// own: large enough that a lookup rarely crosses a call, small enough to keep rustc linear.
@@ -386,76 +385,10 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
     }
 }
 
-/// The pieces of a path to write back: literal text, or the n-th parameter.
-enum PathPart {
-    Text(String),
-    Param(usize, bool),
-}
-
-fn path_parts(route: &Route) -> Vec<PathPart> {
-    let mut parts: Vec<PathPart> = Vec::new();
-    let push_text = |parts: &mut Vec<PathPart>, text: &str| {
-        if let Some(PathPart::Text(existing)) = parts.last_mut() {
-            existing.push_str(text);
-        } else if !text.is_empty() {
-            parts.push(PathPart::Text(text.to_owned()));
-        }
-    };
-    let mut index = 0;
-    for (i, segment) in route.pattern.segments.iter().enumerate() {
-        if i > 0 {
-            push_text(&mut parts, "/");
-        }
-        match segment {
-            Segment::Static(text) => push_text(&mut parts, text),
-            Segment::Param { prefix, suffix, .. } => {
-                push_text(&mut parts, prefix);
-                parts.push(PathPart::Param(index, false));
-                index += 1;
-                push_text(&mut parts, suffix);
-            }
-            Segment::CatchAll { .. } => {
-                parts.push(PathPart::Param(index, true));
-                index += 1;
-            }
-        }
-    }
-    parts
-}
-
 /// Reverse routing. HTTP paths percent-encode parameter values (a `{param}` value stays one
 /// segment; a `{*catch_all}` value keeps its `/`); topics and channels write them as they are.
 fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
-    let arms = variants.routes.iter().map(|(_, route)| {
-        let writes = path_parts(route).into_iter().map(|part| match part {
-            PathPart::Text(text) => quote! { f.write_str(#text)?; },
-            PathPart::Param(index, catch_all) => {
-                let binding = format_ident!("p{}", index);
-                if !encode {
-                    quote! { f.write_str(#binding)?; }
-                } else if catch_all {
-                    quote! { ::core::fmt::Display::fmt(&::routegen::CatchAllEncoded(#binding), f)?; }
-                } else {
-                    quote! { ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(#binding), f)?; }
-                }
-            }
-        });
-        let pattern = variants.pattern(route);
-        let cfg = cfg_attr(route);
-        quote! { #cfg #pattern => { #(#writes)* ::core::result::Result::Ok(()) } }
-    });
-    let phantom = variants.phantom_arm();
     let name = &variants.name;
-    // No route, no writes: only the uninhabited variant is matched.
-    let f = if variants
-        .routes
-        .iter()
-        .all(|(_, route)| path_parts(route).is_empty())
-    {
-        format_ident!("_f")
-    } else {
-        format_ident!("f")
-    };
     let doc = if encode {
         " Reverse routing: writes the path of the route, percent-encoding parameter values (a \
          `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`)."
@@ -464,14 +397,18 @@ fn display_impl(variants: &Variants<'_>, encode: bool) -> TokenStream {
     } else {
         " Reverse routing: writes the topic of the route, with the parameter values as they are."
     };
+    // The pattern is walked at run time rather than written out per route: a `match` with an
+    // arm of writes per route was the most expensive function for rustc at 10,000 routes.
     quote! {
         #[doc = #doc]
         impl ::core::fmt::Display for #name<'_> {
-            fn fmt(&self, #f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                match *self {
-                    #(#arms)*
-                    #phantom
-                }
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::routegen::__private::write_pattern(
+                    f,
+                    self.info().pattern(),
+                    self.params().as_slice(),
+                    #encode,
+                )
             }
         }
     }

@@ -3,6 +3,8 @@
 //! The perfect-hash function lives here, not in the code generator, so that the build script
 //! (which depends on this crate) and the generated lookup run the very same function.
 
+pub use crate::encode::write_pattern;
+
 /// The hash that the static-route table is built on: 64-bit, seeded, eight bytes at a time.
 ///
 /// Its quality only has to separate the keys of one route set (the generator retries with another

@@ -80,40 +80,12 @@ impl<'p> Route<'p> {
 /// Reverse routing: writes the path of the route, percent-encoding parameter values (a `{param}` value stays one segment; a `{*catch_all}` value keeps its `/`).
 impl ::core::fmt::Display for Route<'_> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match *self {
-            Route::DeviceList => {
-                f.write_str("/devices")?;
-                ::core::result::Result::Ok(())
-            }
-            Route::DeviceStatus { device_id: p0 } => {
-                f.write_str("/devices/")?;
-                ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
-                f.write_str("/status")?;
-                ::core::result::Result::Ok(())
-            }
-            Route::DeviceFile { device_id: p0, path: p1 } => {
-                f.write_str("/devices/")?;
-                ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
-                f.write_str("/files/")?;
-                ::core::fmt::Display::fmt(&::routegen::CatchAllEncoded(p1), f)?;
-                ::core::result::Result::Ok(())
-            }
-            Route::Image { id: p0 } => {
-                f.write_str("/img/img-")?;
-                ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
-                f.write_str(".png")?;
-                ::core::result::Result::Ok(())
-            }
-            Route::ImageAny { name: p0 } => {
-                f.write_str("/img/")?;
-                ::core::fmt::Display::fmt(&::routegen::SegmentEncoded(p0), f)?;
-                ::core::result::Result::Ok(())
-            }
-            Route::Health => {
-                f.write_str("/health")?;
-                ::core::result::Result::Ok(())
-            }
-        }
+        ::routegen::__private::write_pattern(
+            f,
+            self.info().pattern(),
+            self.params().as_slice(),
+            true,
+        )
     }
 }
 /// Every route of the route files, in declaration order: the position of a route here is
