@@ -111,8 +111,14 @@ mod tests {
         let reparsed: TokenStream = text.parse().expect("valid Rust");
         assert_eq!(reparsed.to_string(), tokens.to_string());
         assert!(text.contains("'p str"), "a lifetime stays glued: {text}");
-        assert!(text.contains("(\"a\" , 1 ) ,\n"), "one array element per line: {text}");
-        assert!(text.contains("=> Some (0 ) ,\n"), "one match arm per line: {text}");
+        assert!(
+            text.contains("(\"a\" , 1 ) ,\n"),
+            "one array element per line: {text}"
+        );
+        assert!(
+            text.contains("=> Some (0 ) ,\n"),
+            "one match arm per line: {text}"
+        );
         assert!(text.lines().count() >= 10, "{text}");
     }
 }
