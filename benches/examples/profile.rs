@@ -4,12 +4,14 @@
 //! `cargo build --release -p routegen-benches --example profile`, then
 //! `valgrind --tool=callgrind target/release/examples/profile routegen 1000` and the same with 0
 //! rounds; (difference) / (1000 * 130) is the instruction count of one lookup. `static` looks
-//! up the 27 static github paths in the static-only router instead (divide by 1000 * 27).
+//! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
+//! `static-phf` / `static-matchit` in the peers; `scale` and `scale-matchit` look up the 1,000
+//! hit paths of the `scale_1000` set (divide by 1000 * 1000).
 
 use std::hint::black_box;
 
 use routegen::Method;
-use routegen_benches::{floor, github, static_routes, synth::lines};
+use routegen_benches::{floor, github, scale_1000, static_routes, synth, synth::lines};
 
 #[inline(never)]
 fn run_routegen(paths: &[&str], rounds: usize) {
@@ -25,6 +27,26 @@ fn run_static(paths: &[&str], rounds: usize) {
     for _ in 0..rounds {
         for p in black_box(paths) {
             let _ = black_box(static_routes::recognize(Method::GET, p));
+        }
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/static_phf.rs"));
+
+#[inline(never)]
+fn run_phf(paths: &[&str], rounds: usize) {
+    for _ in 0..rounds {
+        for p in black_box(paths) {
+            let _ = black_box(STATIC_PHF.get(p));
+        }
+    }
+}
+
+#[inline(never)]
+fn run_scale(paths: &[&str], rounds: usize) {
+    for _ in 0..rounds {
+        for p in black_box(paths) {
+            let _ = black_box(scale_1000::recognize(Method::GET, p));
         }
     }
 }
@@ -49,6 +71,14 @@ fn run_floor(items: &[(&str, Vec<floor::Seg<'_>>)], rounds: usize) {
     }
 }
 
+fn matchit_router(routes: &[&str]) -> matchit::Router<usize> {
+    let mut router = matchit::Router::new();
+    for (i, r) in routes.iter().enumerate() {
+        router.insert(*r, i).expect("valid route");
+    }
+    router
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let who = args.get(1).map(String::as_str).unwrap_or("routegen");
@@ -57,20 +87,29 @@ fn main() {
     let paths = lines(routegen_benches::GITHUB_PATHS);
     match who {
         "routegen" => run_routegen(&paths, rounds),
-        "static" => {
+        "static" | "static-phf" | "static-matchit" => {
             let statics: Vec<&str> = routes
                 .iter()
                 .copied()
                 .filter(|r| !r.contains('{'))
                 .collect();
-            run_static(&statics, rounds);
-        }
-        "matchit" => {
-            let mut router = matchit::Router::new();
-            for (i, r) in routes.iter().enumerate() {
-                router.insert(*r, i).expect("valid route");
+            match who {
+                "static" => run_static(&statics, rounds),
+                "static-phf" => run_phf(&statics, rounds),
+                _ => run_matchit(&matchit_router(&statics), &statics, rounds),
             }
-            run_matchit(&router, &paths, rounds);
+        }
+        "matchit" => run_matchit(&matchit_router(&routes), &paths, rounds),
+        "scale" | "scale-matchit" => {
+            let patterns = synth::routes(1000);
+            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
+            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            if who == "scale" {
+                run_scale(&hits, rounds);
+            } else {
+                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                run_matchit(&matchit_router(&patterns), &hits, rounds);
+            }
         }
         "floor" => {
             let items: Vec<(&str, Vec<floor::Seg<'_>>)> = (paths.iter().zip(&routes))
@@ -78,6 +117,6 @@ fn main() {
                 .collect();
             run_floor(&items, rounds);
         }
-        other => panic!("unknown contender {other}: routegen, static, matchit or floor"),
+        other => panic!("unknown contender {other}: routegen, matchit, floor, static, static-phf, static-matchit, scale or scale-matchit"),
     }
 }
