@@ -1,10 +1,10 @@
 //! Hostile paths: `recognize` time on paths of 1 KiB, 16 KiB, 128 KiB and 1 MiB, to show that
-//! lookup time grows linearly with the path's length (compare the bytes/s figures: they should
-//! stay flat as the size grows).
+//! lookup time grows at most linearly with the path's length: flat time where the router
+//! rejects the path early, flat bytes/s where it must read a long parameter.
 //!
-//! Shapes: one long segment and many `/a` segments against the github router; a long
-//! catch-all tail against the scale_100 router's first catch-all route (the github set has
-//! none).
+//! Shapes: one long segment, many `/a` segments, a long path under a real prefix and one long
+//! parameter value against the github router; a long catch-all tail against the scale_100
+//! router's first catch-all route (the github set has none).
 //!
 //! `cargo bench -p routegen-benches --bench hostile -- --warm-up-time 1 --measurement-time 3`
 
@@ -41,11 +41,13 @@ fn hostile(c: &mut Criterion) {
     let tail_prefix = catch_all.replace("{id}", "x1").replace("{*path}", "");
 
     type Shape = (&'static str, fn(usize) -> String);
-    let github_shapes: [Shape; 3] = [
+    let github_shapes: [Shape; 4] = [
         ("long_segment", |n| fill("/", "a", n)),
         ("many_slashes", |n| fill("", "/a", n)),
         // a long path under a real prefix: /repos/{p1}/{p2}/ then many segments (no route)
         ("deep_under_prefix", |n| fill("/repos/p1/p2", "/a", n)),
+        // /repos/{owner} is no route, but finding where `{owner}` ends reads every byte
+        ("long_param", |n| fill("/repos/", "a", n)),
     ];
     for (shape, make) in github_shapes {
         let mut group = c.benchmark_group(format!("hostile_github_{shape}"));
