@@ -117,6 +117,8 @@ fn main() {
                 .collect();
             run_floor(&items, rounds);
         }
-        other => panic!("unknown contender {other}: routegen, matchit, floor, static, static-phf, static-matchit, scale or scale-matchit"),
+        other => panic!(
+            "unknown contender {other}: routegen, matchit, floor, static, static-phf, static-matchit, scale or scale-matchit"
+        ),
     }
 }

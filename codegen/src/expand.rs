@@ -298,13 +298,45 @@ fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
     let phantom = variants.phantom_variant();
     let ty = variants.ty();
     let doc = format!(" {doc}");
+    if !variants.borrows {
+        return quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[allow(dead_code)]
+            pub enum #ty {
+                #(#items,)*
+            }
+        };
+    }
+    // Equality and hashing go through `index()` and `params()`, which exist anyway: derived,
+    // each is another `match` with an arm per route, and at 10,000 routes those arms cost
+    // rustc seconds of type and borrow checking (BENCHMARKS.md, "Build cost").
+    let name = &variants.name;
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy)]
         #[allow(dead_code)]
         pub enum #ty {
             #(#items,)*
             #phantom
+        }
+
+        /// Equal when they are the same route with the same parameter values.
+        impl ::core::cmp::PartialEq for #name<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                self.index() == other.index()
+                    && self.params().as_slice() == other.params().as_slice()
+            }
+        }
+
+        impl ::core::cmp::Eq for #name<'_> {}
+
+        /// Hashes what equality compares: the route and its parameter values.
+        impl ::core::hash::Hash for #name<'_> {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                self.index().hash(state);
+                self.params().as_slice().hash(state);
+            }
         }
     }
 }

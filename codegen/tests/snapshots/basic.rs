@@ -6,7 +6,7 @@
 //   routes/basic/nested/media.toml
 
 /// A matched route, one variant per route of the route files, its parameters borrowed from the path. `Display` writes the route's path back (reverse routing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy)]
 #[allow(dead_code)]
 pub enum Route<'p> {
     /// `/devices` (GET, POST), route `device_list` at routes/basic/devices.toml:6
@@ -35,6 +35,21 @@ pub enum Route<'p> {
     },
     /// `/health` (any method), route `health` at routes/basic/nested/media.toml:10
     Health,
+}
+/// Equal when they are the same route with the same parameter values.
+impl ::core::cmp::PartialEq for Route<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index() == other.index()
+            && self.params().as_slice() == other.params().as_slice()
+    }
+}
+impl ::core::cmp::Eq for Route<'_> {}
+/// Hashes what equality compares: the route and its parameter values.
+impl ::core::hash::Hash for Route<'_> {
+    fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+        self.index().hash(state);
+        self.params().as_slice().hash(state);
+    }
 }
 #[allow(dead_code)]
 impl<'p> Route<'p> {

@@ -827,3 +827,25 @@ fn static_tables_by_length_and_by_perfect_hash() {
         Err(MatchError::NotFound)
     );
 }
+
+/// `Route` equality and hashing (written on `index()` and `params()`, not derived) compare the
+/// route and its parameter values, and agree with each other.
+#[test]
+fn routes_are_equal_when_route_and_values_are() {
+    let template = |t| Route::RepoFromTemplate { template: t };
+    assert_eq!(template("a"), template("a"));
+    assert_ne!(template("a"), template("b"));
+    assert_ne!(template("a"), Route::ReposNew);
+    assert_eq!(Route::ReposNew, Route::ReposNew);
+    let all = all_routes();
+    for (i, (_, a)) in all.iter().enumerate() {
+        for (j, (_, b)) in all.iter().enumerate() {
+            assert_eq!(a == b, i == j, "{a:?} against {b:?}");
+        }
+    }
+    let set: HashSet<Route<'_>> = [template("a"), template("a"), template("b"), Route::ReposNew]
+        .into_iter()
+        .collect();
+    assert_eq!(set.len(), 3);
+    assert!(set.contains(&template("b")) && !set.contains(&template("c")));
+}
