@@ -587,11 +587,13 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
             router,
             functions: Vec::new(),
             uses_methods: false,
+            uses_captures: false,
             conditional: false,
             capture_slots: compiled.capture_slots,
         };
         let (root_body, _) = emitter.dispatch(&compiled.tree);
         let (m, allowed) = method_args(emitter.uses_methods);
+        let caps = captures_arg(emitter.uses_captures);
         let functions = &emitter.functions;
         let allow = emitter
             .conditional
@@ -603,7 +605,7 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
                 fn node_root<'p>(
                     path: &'p str,
                     #m: u64,
-                    caps: &mut [&'p str; #slots],
+                    #caps: &mut [&'p str; #slots],
                     #allowed: &mut u64,
                 ) -> ::core::option::Option<Route<'p>> {
                     let start = 0;
@@ -836,7 +838,7 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
             .or_default()
             .push(entry);
     }
-    if by_first_byte.len() <= 2 || statics.len() <= 3 {
+    if by_first_byte.len() <= 1 || statics.len() <= 3 {
         let all: Vec<_> = statics.iter().collect();
         return chain(&all);
     }
@@ -856,6 +858,15 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
     }
 }
 
+/// The name of a tree function's capture array argument: `_caps` when its body does not use it.
+fn captures_arg(used: bool) -> Ident {
+    if used {
+        format_ident!("caps")
+    } else {
+        format_ident!("_caps")
+    }
+}
+
 /// Turns the segment tree into code. Node bodies are inlined into their parent until a function
 /// holds [`NODES_PER_FUNCTION`] nodes; further subtrees become functions of their own.
 struct TreeEmitter<'r> {
@@ -865,6 +876,9 @@ struct TreeEmitter<'r> {
     /// mask (`m`) or the 405 set (`allowed`): a function whose routes all accept any method
     /// does not, and names those arguments `_m` and `_allowed` to stay warning-free.
     uses_methods: bool,
+    /// Whether the code emitted since the current function began reads or writes the capture
+    /// array: a function whose routes have no parameters names it `_caps`.
+    uses_captures: bool,
     /// Whether the code emitted since the current function began has a conditional route,
     /// which may leave the function's arguments unused in some builds.
     conditional: bool,
@@ -882,6 +896,9 @@ impl TreeEmitter<'_> {
             let name = variant(route);
             let fields = route.pattern.params.iter().map(|(p, _)| field(p));
             let slots = (0..route.pattern.params.len()).map(lit);
+            if !route.pattern.params.is_empty() {
+                self.uses_captures = true;
+            }
             let found = quote! {
                 return ::core::option::Option::Some(Route::#name { #(#fields: caps[#slots]),* });
             };
@@ -945,20 +962,25 @@ impl TreeEmitter<'_> {
     /// A child node, entered with the current segment's end: inlined, or a call.
     fn child(&mut self, node: &Node, budget_left: usize) -> (TokenStream, usize) {
         let outer_uses_methods = std::mem::replace(&mut self.uses_methods, false);
+        let outer_uses_captures = std::mem::replace(&mut self.uses_captures, false);
         let outer_conditional = std::mem::replace(&mut self.conditional, false);
         let (body, cost) = self.node(node);
         let inner_uses_methods = self.uses_methods;
+        let inner_uses_captures = self.uses_captures;
         let inner_conditional = self.conditional;
         self.conditional = outer_conditional || inner_conditional;
         if cost <= budget_left {
             self.uses_methods = outer_uses_methods || inner_uses_methods;
+            self.uses_captures = outer_uses_captures || inner_uses_captures;
             return (quote! { { let end = seg_end; #body } }, cost);
         }
         self.conditional = outer_conditional;
         let allow = inner_conditional.then(|| quote!(#[allow(unused_variables)]));
-        // The call passes `m` and `allowed` on, so the caller uses them either way.
+        // The call passes `m`, `caps` and `allowed` on, so the caller uses them either way.
         self.uses_methods = true;
+        self.uses_captures = true;
         let (m, allowed) = method_args(inner_uses_methods);
+        let caps = captures_arg(inner_uses_captures);
         let name = format_ident!("node_{}", self.functions.len());
         let slots = lit(self.capture_slots);
         self.functions.push(quote! {
@@ -967,7 +989,7 @@ impl TreeEmitter<'_> {
                 path: &'p str,
                 end: usize,
                 #m: u64,
-                caps: &mut [&'p str; #slots],
+                #caps: &mut [&'p str; #slots],
                 #allowed: &mut u64,
             ) -> ::core::option::Option<Route<'p>> {
                 #body
@@ -1004,6 +1026,9 @@ impl TreeEmitter<'_> {
             });
         }
         let slot = lit(node.captured);
+        if !node.params.is_empty() || !node.catch_all.is_empty() {
+            self.uses_captures = true;
+        }
         for param in &node.params {
             let (child_code, child_cost) =
                 self.child(&param.node, NODES_PER_FUNCTION.saturating_sub(cost));

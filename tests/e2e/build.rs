@@ -12,6 +12,18 @@ fn main() {
         .route_source("empty.toml", "")
         .output_file("empty.rs")
         .compile();
+    // Only static routes, few of each length: a `match` on the length, no tree.
+    routegen_codegen::Builder::new()
+        .route_source(
+            "static_only.toml",
+            "[[route]]\nname = \"home\"\npath = \"/\"\n\n\
+             [[route]]\nname = \"about\"\npath = \"/about\"\nmethod = \"GET\"\n\n\
+             [[route]]\nname = \"about_post\"\npath = \"/about\"\nmethod = \"POST\"\n\n\
+             [[route]]\nname = \"abort\"\npath = \"/abort\"\nmethod = \"GET\"\n\n\
+             [[route]]\nname = \"health\"\npath = \"/health\"\n",
+        )
+        .output_file("static_only.rs")
+        .compile();
     // Many static paths of one length: the static table is a perfect hash here, while the
     // route files above are small enough to be compared by length.
     routegen_codegen::Builder::new()

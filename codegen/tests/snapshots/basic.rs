@@ -191,29 +191,6 @@ pub fn recognize<'p>(
     static EXTENSIONS: [::routegen::Method; 1] = [
         ::routegen::Method::from_static("PURGE"),
     ];
-    ///Static routes: a `match` on the path's length, then a fixed-size comparison with each static path of that length.
-    fn lookup_static<'p>(
-        path: &'p str,
-        m: u64,
-        allowed: &mut u64,
-    ) -> ::core::option::Option<Route<'p>> {
-        static ROUTES_BY_PATH: [(u64, Route<'static>); 2] = [
-            (0x5, Route::DeviceList),
-            (0xffffffffffffffff, Route::Health),
-        ];
-        let (start, end): (u32, u32) = match path.len() {
-            7 if ::routegen::__private::equals(path, b"/health") => (1, 2),
-            8 if ::routegen::__private::equals(path, b"/devices") => (0, 1),
-            _ => return ::core::option::Option::None,
-        };
-        for &(mask, route) in &ROUTES_BY_PATH[start as usize..end as usize] {
-            if m & mask != 0 {
-                return ::core::option::Option::Some(route);
-            }
-            *allowed |= mask;
-        }
-        ::core::option::Option::None
-    }
     fn node_root<'p>(
         path: &'p str,
         m: u64,
@@ -235,7 +212,12 @@ pub fn recognize<'p>(
                     b"devices",
                 ) {
                     let end = seg_end;
-                    if end < path.len() {
+                    if end == path.len() {
+                        if m & 0x5 != 0 {
+                            return ::core::option::Option::Some(Route::DeviceList {});
+                        }
+                        *allowed |= 0x5;
+                    } else {
                         let start = end + 1;
                         let seg_end = ::routegen::__private::segment_end(path, start);
                         let seg = &path[start..seg_end];
@@ -283,6 +265,15 @@ pub fn recognize<'p>(
                 } else if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
                     path,
                     start,
+                    b"health",
+                ) {
+                    let end = seg_end;
+                    if end == path.len() {
+                        return ::core::option::Option::Some(Route::Health {});
+                    }
+                } else if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
+                    path,
+                    start,
                     b"img",
                 ) {
                     let end = seg_end;
@@ -325,9 +316,6 @@ pub fn recognize<'p>(
     }
     let m = method.__mask_bit(&EXTENSIONS) | 0x8000000000000000;
     let mut allowed: u64 = 0;
-    if let ::core::option::Option::Some(route) = lookup_static(path, m, &mut allowed) {
-        return ::core::result::Result::Ok(route);
-    }
     let mut caps = [""; 2];
     if let ::core::option::Option::Some(route) = node_root(
         path,

@@ -31,6 +31,11 @@ pub mod empty {
     routegen::include_routes!("empty.rs");
 }
 
+/// A router of static routes only, so its static table is a `match` on the path's length.
+pub mod static_only {
+    routegen::include_routes!("static_only.rs");
+}
+
 /// A router whose static paths share one length, so its static table is a perfect hash.
 pub mod hashed {
     routegen::include_routes!("hashed.rs");

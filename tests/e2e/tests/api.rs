@@ -787,15 +787,47 @@ fn reverse_routing() {
     assert_eq!(format!("{}", Route::ReposNew), "/repos/new");
 }
 
-/// The two forms of the static table: compared by length (the route files) and a perfect hash
-/// (`hashed`: twelve static paths of one length). Both must find every static path, leave
-/// same-length misses to the tree, and report 405s.
+/// The three homes of static routes: in the tree with the parameter routes (the route files),
+/// a `match` on the length (`static_only`: no parameter route) and a perfect hash (`hashed`:
+/// twelve static paths of one length and first byte, too many to compare one by one). Each must
+/// find every static path, leave same-length misses to the tree, and report 405s.
 #[test]
-fn static_tables_by_length_and_by_perfect_hash() {
+fn static_routes_in_the_tree_by_length_and_by_perfect_hash() {
     let routes_code = include_str!(concat!(env!("OUT_DIR"), "/routes.rs"));
+    let static_code = include_str!(concat!(env!("OUT_DIR"), "/static_only.rs"));
     let hashed_code = include_str!(concat!(env!("OUT_DIR"), "/hashed.rs"));
-    assert!(routes_code.contains("__private::equals(") && !routes_code.contains("DISPLACEMENTS"));
+    assert!(!routes_code.contains("fn lookup_static"));
+    assert!(static_code.contains("__private::equals(") && !static_code.contains("fn node_root"));
     assert!(hashed_code.contains("DISPLACEMENTS") && !hashed_code.contains("__private::equals("));
+
+    use routegen_e2e::static_only;
+    for (method, path, name) in [
+        (Method::GET, "/", "home"),
+        (Method::DELETE, "/", "home"),
+        (Method::GET, "/about", "about"),
+        (Method::POST, "/about", "about_post"),
+        (Method::GET, "/abort", "abort"),
+        (Method::GET, "/health", "health"),
+    ] {
+        let route = static_only::recognize(method, path).unwrap();
+        assert_eq!(route.name(), name, "{method} {path}");
+    }
+    for miss in ["", "/abou", "/aboutt", "/abouT", "/health/", "//"] {
+        assert_eq!(
+            static_only::recognize(Method::GET, miss),
+            Err(MatchError::NotFound),
+            "{miss:?}"
+        );
+    }
+    match static_only::recognize(Method::PUT, "/about") {
+        Err(MatchError::MethodNotAllowed { allowed }) => {
+            assert_eq!(
+                allowed.iter().collect::<Vec<_>>(),
+                [Method::GET, Method::POST]
+            );
+        }
+        other => panic!("expected a 405, got {other:?}"),
+    }
 
     use routegen_e2e::hashed;
     for i in 0..12 {
