@@ -308,17 +308,25 @@ fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
             }
         };
     }
-    // Equality and hashing go through `index()` and `params()`, which exist anyway: derived,
-    // each is another `match` with an arm per route, and at 10,000 routes those arms cost
-    // rustc seconds of type and borrow checking (BENCHMARKS.md, "Build cost").
+    // `Debug`, equality and hashing go through `name()`, `index()` and `params()`, which exist
+    // anyway: derived, each is another `match` with an arm per route, and at 10,000 routes those
+    // arms cost rustc seconds (derived `Debug` alone: 10 s of a 33 s debug build; BENCHMARKS.md,
+    // "Build cost").
     let name = &variants.name;
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, Copy)]
+        #[derive(Clone, Copy)]
         #[allow(dead_code)]
         pub enum #ty {
             #(#items,)*
             #phantom
+        }
+
+        /// Prints what `#[derive(Debug)]` would: the variant and its fields.
+        impl ::core::fmt::Debug for #name<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::routegen::__private::debug_route(f, self.name(), self.params().as_slice())
+            }
         }
 
         /// Equal when they are the same route with the same parameter values.
@@ -358,24 +366,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
     });
     let phantom = variants.phantom_arm();
     let params = variants.borrows.then(|| {
-        let param_arms = variants.routes.iter().map(|(_, route)| {
-            let pattern = variants.pattern(route);
-            let cfg = cfg_attr(route);
-            let used = route.pattern.params.len();
-            let used_lit = lit(used);
-            if used == 0 {
-                return quote! { #cfg #pattern => ::routegen::Params::__new([("", ""); #max_params], 0), };
-            }
-            let bindings: Vec<Ident> = (0..used).map(|i| format_ident!("p{}", i)).collect();
-            let names = route.pattern.params.iter().map(|(p, _)| p.as_str());
-            let padding = (used..max_count).map(|_| quote!(("", "")));
-            quote! {
-                #cfg #pattern => ::routegen::Params::__new(
-                    [#((#names, #bindings),)* #(#padding,)*],
-                    #used_lit,
-                ),
-            }
-        });
+        let param_arms = params_arms(variants, max_count);
         quote! {
             /// The captured parameters as `(name, value)` pairs, in pattern order.
             pub fn params(&self) -> ::routegen::Params<'p, #max_params> {
@@ -415,6 +406,49 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
             #params
         }
     }
+}
+
+/// The arms of `params()`. Routes with the same parameter names share one arm, an or-pattern of
+/// their variants: an arm per route made LLVM take 25 s over `params()` alone at 10,000 routes
+/// (release; 4 s with shared arms, BENCHMARKS.md, "Build cost"). A conditional route keeps an arm
+/// of its own, as an alternative of an or-pattern cannot carry a `#[cfg]`.
+fn params_arms(variants: &Variants<'_>, max_count: usize) -> Vec<TokenStream> {
+    let max_params = lit(max_count);
+    let mut shared: Vec<(Vec<&str>, Vec<TokenStream>)> = Vec::new();
+    let mut arms = Vec::new();
+    let body = |names: &[&str]| {
+        let used = names.len();
+        if used == 0 {
+            return quote!(::routegen::Params::__new([("", ""); #max_params], 0));
+        }
+        let bindings = (0..used).map(|i| format_ident!("p{}", i));
+        let padding = (used..max_count).map(|_| quote!(("", "")));
+        let used = lit(used);
+        quote!(::routegen::Params::__new([#((#names, #bindings),)* #(#padding,)*], #used))
+    };
+    for (_, route) in &variants.routes {
+        let pattern = variants.pattern(route);
+        let names: Vec<&str> = route
+            .pattern
+            .params
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect();
+        if let Some(cfg) = cfg_attr(route) {
+            let body = body(&names);
+            arms.push(quote!(#cfg #pattern => #body,));
+            continue;
+        }
+        match shared.iter_mut().find(|(shape, _)| *shape == names) {
+            Some((_, patterns)) => patterns.push(pattern),
+            None => shared.push((names, vec![pattern])),
+        }
+    }
+    for (names, patterns) in &shared {
+        let body = body(names);
+        arms.push(quote!(#(#patterns)|* => #body,));
+    }
+    arms
 }
 
 /// Reverse routing. HTTP paths percent-encode parameter values (a `{param}` value stays one

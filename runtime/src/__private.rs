@@ -3,6 +3,7 @@
 //! The perfect-hash function lives here, not in the code generator, so that the build script
 //! (which depends on this crate) and the generated lookup run the very same function.
 
+pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 
 /// The hash that the static-route table is built on: 64-bit, seeded, eight bytes at a time.

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod debug;
 mod encode;
 mod error;
 mod info;

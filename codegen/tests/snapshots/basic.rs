@@ -6,7 +6,7 @@
 //   routes/basic/nested/media.toml
 
 /// A matched route, one variant per route of the route files, its parameters borrowed from the path. `Display` writes the route's path back (reverse routing).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 #[allow(dead_code)]
 pub enum Route<'p> {
     /// `/devices` (GET, POST), route `device_list` at routes/basic/devices.toml:6
@@ -35,6 +35,12 @@ pub enum Route<'p> {
     },
     /// `/health` (any method), route `health` at routes/basic/nested/media.toml:10
     Health,
+}
+/// Prints what `#[derive(Debug)]` would: the variant and its fields.
+impl ::core::fmt::Debug for Route<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::routegen::__private::debug_route(f, self.name(), self.params().as_slice())
+    }
 }
 /// Equal when they are the same route with the same parameter values.
 impl ::core::cmp::PartialEq for Route<'_> {
@@ -75,7 +81,9 @@ impl<'p> Route<'p> {
     /// The captured parameters as `(name, value)` pairs, in pattern order.
     pub fn params(&self) -> ::routegen::Params<'p, 2> {
         match *self {
-            Route::DeviceList => ::routegen::Params::__new([("", ""); 2], 0),
+            Route::DeviceList | Route::Health => {
+                ::routegen::Params::__new([("", ""); 2], 0)
+            }
             Route::DeviceStatus { device_id: p0 } => {
                 ::routegen::Params::__new([("device_id", p0), ("", "")], 1)
             }
@@ -88,7 +96,6 @@ impl<'p> Route<'p> {
             Route::ImageAny { name: p0 } => {
                 ::routegen::Params::__new([("name", p0), ("", "")], 1)
             }
-            Route::Health => ::routegen::Params::__new([("", ""); 2], 0),
         }
     }
 }

@@ -881,3 +881,35 @@ fn routes_are_equal_when_route_and_values_are() {
     assert_eq!(set.len(), 3);
     assert!(set.contains(&template("b")) && !set.contains(&template("c")));
 }
+
+/// `Route`'s `Debug` (written on `name()` and `params()`, not derived) prints what the derive
+/// would: the variant, then its fields by name (a keyword field without its `r#`).
+#[test]
+fn routes_debug_print_like_a_derive() {
+    let search = Route::Search {
+        r#type: "t\"1",
+        query: "a/b",
+    };
+    assert_eq!(
+        format!("{search:?}"),
+        r#"Search { type: "t\"1", query: "a/b" }"#
+    );
+    assert_eq!(
+        format!("{search:#?}"),
+        "Search {\n    type: \"t\\\"1\",\n    query: \"a/b\",\n}"
+    );
+    assert_eq!(format!("{:?}", Route::ReposNew), "ReposNew");
+    assert_eq!(
+        format!("{:?}", Some(Route::ItemGet { id: "7" })),
+        r#"Some(ItemGet { id: "7" })"#
+    );
+    for (_, route) in all_routes() {
+        let debug = format!("{route:?}");
+        let variant = debug.split([' ', '(']).next().unwrap();
+        assert!(
+            variant.chars().next().unwrap().is_ascii_uppercase()
+                && !variant.contains(['_', '-', '.']),
+            "{debug}"
+        );
+    }
+}
