@@ -37,6 +37,24 @@ pub struct Builder {
     output_file: String,
     base_dir: Option<PathBuf>,
     pretty: Option<bool>,
+    lookup: Lookup,
+}
+
+/// The shape of the generated lookup for HTTP routes (see [`Builder::lookup`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lookup {
+    /// [`Code`](Lookup::Code) up to 2,000 HTTP routes, [`Tables`](Lookup::Tables) above.
+    #[default]
+    Auto,
+    /// The route tree as nested generated code, static routes in it or in a perfect-hash
+    /// table: the fastest lookups, at a build cost that grows with the route count (about 30 s
+    /// of debug build at 10,000 routes).
+    Code,
+    /// The route tree as static arrays that the runtime walks: a few seconds of build at
+    /// 10,000 routes and a smaller binary, for slower lookups on small route sets
+    /// (BENCHMARKS.md has the figures).
+    Tables,
 }
 
 impl Default for Builder {
@@ -68,6 +86,7 @@ impl Builder {
             output_file: "routes.rs".to_owned(),
             base_dir: None,
             pretty: None,
+            lookup: Lookup::Auto,
         }
     }
 
@@ -171,6 +190,19 @@ impl Builder {
         self
     }
 
+    /// The shape of the HTTP lookup: generated code, or tables walked by the runtime. Both give
+    /// the same answers; by default ([`Lookup::Auto`]) route sets above 2,000 HTTP routes get
+    /// tables, which build many times faster.
+    ///
+    /// ```no_run
+    /// use routegen_codegen::{Builder, Lookup};
+    /// Builder::new().route_dir("routes").lookup(Lookup::Tables).compile();
+    /// ```
+    pub fn lookup(mut self, lookup: Lookup) -> Builder {
+        self.lookup = lookup;
+        self
+    }
+
     /// The directory relative route directories are resolved against, and file paths in
     /// diagnostics and `RouteInfo::file` are shown relative to; `$CARGO_MANIFEST_DIR` (or the
     /// current directory) by default.
@@ -194,7 +226,7 @@ impl Builder {
     /// Every problem found in the route files, rendered like rustc's diagnostics.
     pub fn generate(&self) -> Result<Generated, Errors> {
         let base = self.base();
-        crate::with_large_stack(|| crate::run(&self.inputs(&base), &base, self.pretty))
+        crate::with_large_stack(|| crate::run(&self.inputs(&base), &base, self.pretty, self.lookup))
     }
 
     /// Validates the routes and returns the reference matcher over them (see [`Reference`]),

@@ -20,6 +20,9 @@ pub(crate) struct Compiled {
     pub capture_slots: usize,
     /// Whether any route is in the tree (a conditional static route may be, with no slots).
     pub has_tree: bool,
+    /// Whether the tree is generated as static tables walked by the runtime, rather than as
+    /// code: for large route sets, where code costs rustc too much.
+    pub tables: bool,
 }
 
 /// The static routes, grouped by path (routes with disjoint methods may share one).
@@ -86,7 +89,16 @@ const LITERALS_PER_FIRST_BYTE: usize = 8;
 /// ones included (callgrind, scale_1000: 322 -> 215 instructions a lookup). The table is kept when
 /// every route is static, and when the tree would compare too many literals one after the other
 /// (numbered paths like `/items/item0001` .. `/items/item9999`), where its perfect hash is O(1).
-pub(crate) fn compile(router: &Router) -> Compiled {
+///
+/// With `tables`, every route goes into the tree, which becomes static tables: the runtime's
+/// walk finds a literal child by binary search, so wide nodes cost it O(log n).
+pub(crate) fn compile(router: &Router, tables: bool) -> Compiled {
+    if tables {
+        return Compiled {
+            tables: true,
+            ..split(router, false)
+        };
+    }
     let needs_tree = (router.routes.iter()).any(|r| r.static_path().is_none() || !r.cfg.is_empty());
     if needs_tree {
         let compiled = split(router, false);
@@ -130,6 +142,7 @@ fn split(router: &Router, static_table: bool) -> Compiled {
         tree,
         capture_slots,
         has_tree,
+        tables: false,
     }
 }
 

@@ -33,6 +33,7 @@ use crate::model::{ANY_METHOD_BIT, Route, RouteKind, Router, Routers, STANDARD_M
 const NODES_PER_FUNCTION: usize = 96;
 
 mod messages;
+mod table;
 mod topics;
 
 pub(crate) fn expand(routers: &Routers, compiled: &Compiled) -> TokenStream {
@@ -615,7 +616,9 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    let (tree_fns, tree_call) = if has_tree {
+    let (tree_fns, tree_call) = if has_tree && compiled.tables {
+        table::tree(router, &compiled.tree, compiled.capture_slots)
+    } else if has_tree {
         let slots = lit(compiled.capture_slots);
         let mut emitter = TreeEmitter {
             router,

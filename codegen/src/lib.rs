@@ -37,7 +37,7 @@ mod write;
 use std::path::Path;
 
 pub use ast::{Format, Transport};
-pub use builder::{Builder, Generated};
+pub use builder::{Builder, Generated, Lookup};
 pub use diagnostic::{Diagnostic, Errors, Location};
 pub use interp::{Matched, Reference};
 pub use source::{RouteSource, RouteText, SourceError};
@@ -131,6 +131,9 @@ fn check_mounts(dirs: &[discover::RouteDir], diags: &mut diagnostic::Diagnostics
     }
 }
 
+/// Above this many HTTP routes, [`Lookup::Auto`] generates the tree as tables.
+const TABLE_ROUTE_LIMIT: usize = 2000;
+
 /// Up to this many routes, the generated code is formatted with prettyplease by default.
 const PRETTY_ROUTE_LIMIT: usize = 2000;
 
@@ -152,11 +155,21 @@ impl Timings {
 }
 
 /// The whole pipeline.
-fn run(inputs: &Inputs, base: &Path, pretty: Option<bool>) -> Result<Generated, Errors> {
+fn run(
+    inputs: &Inputs,
+    base: &Path,
+    pretty: Option<bool>,
+    lookup: Lookup,
+) -> Result<Generated, Errors> {
     let mut timings = Timings::from_env();
     let (routers, found) = front_end(inputs, base)?;
     timings.stage("discover, parse, validate");
-    let compiled = compile::compile(&routers.http);
+    let tables = match lookup {
+        Lookup::Code => false,
+        Lookup::Tables => true,
+        Lookup::Auto => routers.http.routes.len() > TABLE_ROUTE_LIMIT,
+    };
+    let compiled = compile::compile(&routers.http, tables);
     timings.stage("compile");
     let tokens = expand::expand(&routers, &compiled);
     timings.stage("expand");

@@ -5,6 +5,7 @@
 
 pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
+pub use crate::table::Tree;
 
 /// The hash that the static-route table is built on: 64-bit, seeded, eight bytes at a time.
 ///

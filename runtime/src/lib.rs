@@ -37,6 +37,7 @@ mod error;
 mod info;
 mod method;
 mod params;
+mod table;
 mod transport;
 
 pub use encode::{CatchAllEncoded, SegmentEncoded};

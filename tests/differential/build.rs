@@ -14,6 +14,7 @@ use std::path::PathBuf;
 #[path = "src/spec.rs"]
 mod spec;
 
+use routegen_codegen::Lookup;
 use spec::{Rng, RouteSpec};
 
 /// What a compiled set is checked against.
@@ -129,16 +130,20 @@ fn main() {
         "pub static FALSE_CONFLICTS: &[&str] = &{false_conflicts:?};"
     )
     .unwrap();
+    // Each set twice: as code (the default at these sizes) and as tables, the shape of large
+    // route sets; the tests hold both to the same answers.
     for (i, set) in sets.iter().enumerate() {
-        let code = generate(&set.routes).expect("checked above");
-        fs::write(out.join(format!("set_{i}.rs")), code).unwrap();
-        writeln!(
-            index,
-            "mod set_{i} {{ include!(concat!(env!(\"OUT_DIR\"), \"/set_{i}.rs\")); \
-             pub fn adapter(method: ::routegen::Method, path: &str) -> crate::Outcome<'_> {{ \
-             recognize(method, path).map(|r| (r.index(), r.params().collect())) }} }}"
-        )
-        .unwrap();
+        for (module, lookup) in [("set", Lookup::Code), ("tables", Lookup::Tables)] {
+            let code = generate_with(&set.routes, lookup).expect("checked above");
+            fs::write(out.join(format!("{module}_{i}.rs")), code).unwrap();
+            writeln!(
+                index,
+                "mod {module}_{i} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{module}_{i}.rs\")); \
+                 pub fn adapter(method: ::routegen::Method, path: &str) -> crate::Outcome<'_> {{ \
+                 recognize(method, path).map(|r| (r.index(), r.params().collect())) }} }}"
+            )
+            .unwrap();
+        }
     }
     writeln!(
         index,
@@ -154,7 +159,8 @@ fn main() {
         };
         writeln!(
             index,
-            "    Set {{ kind: {kind}, toml: {:?}, recognize: set_{i}::adapter }},",
+            "    Set {{ kind: {kind}, toml: {:?}, recognize: set_{i}::adapter, \
+             recognize_tables: tables_{i}::adapter }},",
             spec::toml(&set.routes)
         )
         .unwrap();
@@ -164,8 +170,13 @@ fn main() {
 }
 
 fn generate(routes: &[RouteSpec]) -> Result<String, routegen_codegen::Errors> {
+    generate_with(routes, Lookup::Code)
+}
+
+fn generate_with(routes: &[RouteSpec], lookup: Lookup) -> Result<String, routegen_codegen::Errors> {
     routegen_codegen::Builder::new()
         .route_source("set.toml", spec::toml(routes))
+        .lookup(lookup)
         .generate()
         .map(|generated| generated.code)
 }

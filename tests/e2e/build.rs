@@ -1,5 +1,12 @@
 fn main() {
     routegen_codegen::compile("routes");
+    // The same routes with the lookup as tables (the shape large route sets get), held to the
+    // same answers by the tests.
+    routegen_codegen::Builder::new()
+        .route_dir("routes")
+        .lookup(routegen_codegen::Lookup::Tables)
+        .output_file("tables.rs")
+        .compile();
     // A second router from other sources: MQTT, message and WebSocket routes, a JSON file, and
     // plugins mounted one prefix each.
     routegen_codegen::Builder::new()
@@ -30,6 +37,34 @@ fn main() {
         .route_source("hashed.toml", hashed_routes())
         .output_file("hashed.rs")
         .compile();
+    // More routes than one `route_of` function takes (256), as tables.
+    routegen_codegen::Builder::new()
+        .route_source("large.toml", large_routes())
+        .lookup(routegen_codegen::Lookup::Tables)
+        .output_file("large.rs")
+        .compile();
+}
+
+/// 600 routes of a few shapes under shared prefixes, some with methods.
+fn large_routes() -> String {
+    let mut toml = String::new();
+    for i in 0..600 {
+        let path = match i % 6 {
+            0 => format!("/g{}/item{i}", i % 7),
+            1 => format!("/g{}/item{i}/{{id}}", i % 7),
+            2 => format!("/g{}/{{id}}/item{i}", i % 7),
+            3 => format!("/g{}/item{i}/{{id}}/v-{{rev}}", i % 7),
+            4 => format!("/g{}/item{i}/{{id}}/files/{{*path}}", i % 7),
+            _ => format!("/g{}/item{i}/{{name}}.json", i % 7),
+        };
+        let method = if i % 4 == 0 {
+            "method = \"POST\"\n"
+        } else {
+            ""
+        };
+        toml += &format!("[[route]]\nname = \"r{i}\"\npath = \"{path}\"\n{method}\n");
+    }
+    toml
 }
 
 /// Twelve static paths of the same length (one with two methods) and a parameter route of the

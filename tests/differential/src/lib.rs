@@ -24,6 +24,8 @@ pub struct Set {
     /// The route file it was generated from.
     pub toml: &'static str,
     pub recognize: for<'p> fn(routegen::Method, &'p str) -> Outcome<'p>,
+    /// The same set generated with `Lookup::Tables`.
+    pub recognize_tables: for<'p> fn(routegen::Method, &'p str) -> Outcome<'p>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/sets.rs"));

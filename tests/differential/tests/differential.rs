@@ -154,8 +154,9 @@ fn semantics_examples_hold_for_generated_and_reference() {
             };
             let method: Method = method.parse().unwrap();
             let generated = show(&owned((set.recognize)(method, path)));
+            let tables = show(&owned((set.recognize_tables)(method, path)));
             let referenced = show(&from_reference(&reference, method, path));
-            if generated != expected || referenced != expected {
+            if generated != expected || tables != expected || referenced != expected {
                 fail(
                     set_index,
                     set,
@@ -164,6 +165,7 @@ fn semantics_examples_hold_for_generated_and_reference() {
                     &[
                         ("expected", expected),
                         ("generated", generated),
+                        ("generated as tables", tables),
                         ("reference", referenced),
                     ],
                 );
@@ -248,6 +250,7 @@ fn generated_reference_and_matchit_agree_on_random_sets() {
             };
             let method: Method = method_name.parse().unwrap();
             let generated = owned((set.recognize)(method, &path));
+            let tables = owned((set.recognize_tables)(method, &path));
             let referenced = from_reference(&reference, method, &path);
             let matchit_answer = matchit.as_ref().map(|router| match router.at(&path) {
                 Ok(found) => Ok((
@@ -273,10 +276,13 @@ fn generated_reference_and_matchit_agree_on_random_sets() {
                     _ => false,
                 },
             };
-            let agree = show(&generated) == show(&referenced) && matchit_agrees;
+            let agree = show(&generated) == show(&referenced)
+                && show(&tables) == show(&generated)
+                && matchit_agrees;
             if !agree {
                 let mut answers = vec![
                     ("generated", show(&generated)),
+                    ("generated as tables", show(&tables)),
                     ("reference", show(&referenced)),
                 ];
                 if let Some(answer) = &matchit_answer {

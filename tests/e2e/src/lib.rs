@@ -10,6 +10,17 @@ pub mod routes {
     routegen::include_routes!();
 }
 
+/// The routes of `routes/` again, generated with `Lookup::Tables`: the tree as static arrays
+/// that the runtime walks.
+pub mod tables {
+    routegen::include_routes!("tables.rs");
+}
+
+/// 600 generated routes as tables: more than one function's worth of variants to build.
+pub mod large {
+    routegen::include_routes!("large.rs");
+}
+
 /// The second generated file (`transports.rs`): MQTT topics, messages and WebSocket routes from
 /// `transports/`, and the plugins of `plugins/` mounted under `/plugins/<name>`.
 pub mod transports {

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use routegen::{MatchError, Method};
 use routegen_e2e::routes::{ROUTES, recognize};
+use routegen_e2e::tables;
 
 struct Counting;
 
@@ -165,6 +166,34 @@ fn recognize_every_route_without_allocating() {
         );
     }
     assert_eq!(count, 0, "recognize/params/Display allocated {count} times");
+}
+
+/// The same routes generated as tables (`Lookup::Tables`): every route found, with the same
+/// parameters, and no allocation.
+#[test]
+fn tables_recognize_every_route_without_allocating() {
+    let cases = route_paths();
+    let (wrong, count) = allocations(|| {
+        cases.iter().position(
+            |(method, path, index)| match tables::recognize(*method, path) {
+                Ok(route) => {
+                    let code = recognize(*method, path).map(|r| r.params());
+                    route.index() != *index
+                        || code.map(|p| p.as_slice() != route.params().as_slice()) != Ok(false)
+                }
+                Err(_) => true,
+            },
+        )
+    });
+    if let Some(position) = wrong {
+        let (method, path, index) = &cases[position];
+        panic!(
+            "{method} {path:?}: expected {}, got {:?}",
+            ROUTES[*index].name(),
+            tables::recognize(*method, path)
+        );
+    }
+    assert_eq!(count, 0, "tables::recognize allocated {count} times");
 }
 
 #[test]

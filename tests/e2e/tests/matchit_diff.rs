@@ -31,6 +31,7 @@ use std::fmt::Write as _;
 
 use routegen::{MatchError, Method};
 use routegen_e2e::routes::{ROUTES, recognize};
+use routegen_e2e::tables;
 
 /// `(route index in ROUTES, params in order)`.
 type Expected = Option<(usize, Vec<(String, String)>)>;
@@ -488,24 +489,34 @@ fn recognize_agrees_with_matchit() {
                 ),
                 Err(error) => format!("Err({error:?})"),
             };
-            let ok = match (&expected, &got) {
-                (Some((index, params)), Ok(route)) => {
-                    let got_params: Vec<(String, String)> = route
-                        .params()
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                        .collect();
-                    route.index() == *index
-                        && route.info().pattern() == ROUTES[*index].pattern()
-                        && std::ptr::eq(route.info(), &ROUTES[*index])
-                        && route.name() == ROUTES[*index].name()
-                        && got_params == *params
+            // The tables-driven router must give the very same answer.
+            let tables_agree = match (&got, tables::recognize(method, path)) {
+                (Ok(route), Ok(table_route)) => {
+                    route.index() == table_route.index()
+                        && route.params().as_slice() == table_route.params().as_slice()
                 }
-                (None, Err(MatchError::NotFound)) => allowed.is_empty(),
-                (None, Err(MatchError::MethodNotAllowed { allowed: got })) => {
-                    !allowed.is_empty() && got.iter().collect::<Vec<_>>() == allowed
-                }
+                (Err(error), Err(table_error)) => *error == table_error,
                 _ => false,
             };
+            let ok = tables_agree
+                && match (&expected, &got) {
+                    (Some((index, params)), Ok(route)) => {
+                        let got_params: Vec<(String, String)> = route
+                            .params()
+                            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                            .collect();
+                        route.index() == *index
+                            && route.info().pattern() == ROUTES[*index].pattern()
+                            && std::ptr::eq(route.info(), &ROUTES[*index])
+                            && route.name() == ROUTES[*index].name()
+                            && got_params == *params
+                    }
+                    (None, Err(MatchError::NotFound)) => allowed.is_empty(),
+                    (None, Err(MatchError::MethodNotAllowed { allowed: got })) => {
+                        !allowed.is_empty() && got.iter().collect::<Vec<_>>() == allowed
+                    }
+                    _ => false,
+                };
             if !ok {
                 let expected_text = match (&expected, allowed.is_empty()) {
                     (Some(_), _) | (None, true) => describe(&expected),

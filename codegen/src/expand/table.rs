@@ -1,0 +1,238 @@
+//! The segment tree as static arrays, walked by the runtime's `Tree::find`: the shape for
+//! large route sets, where the tree as code would cost rustc too much (BENCHMARKS.md, "Build
+//! cost").
+//!
+//! The arrays follow the layout documented on `routegen::__private::Tree`; the constants below
+//! must match the runtime's. The e2e crate builds one route set both ways and checks that every
+//! path gets the same answer.
+
+use std::collections::{HashMap, VecDeque};
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{cfg_attr, cfg_predicate, field, lit, mask_lit, variant};
+use crate::compile::Node;
+use crate::model::Router;
+
+/// `u32`s per node, literal child and parameter child (runtime: `NODE_FIELDS`, `EDGE_FIELDS`,
+/// `PARAM_FIELDS`).
+const NODE_FIELDS: usize = 8;
+const EDGE_FIELDS: usize = 3;
+const PARAM_FIELDS: usize = 5;
+
+/// The tree's arrays.
+#[derive(Default)]
+struct Flat {
+    nodes: Vec<u32>,
+    edges: Vec<u32>,
+    params: Vec<u32>,
+    /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls.
+    routes: Vec<usize>,
+    /// Every literal text and affix, each once.
+    text: String,
+    interned: HashMap<String, (u32, u32)>,
+}
+
+impl Flat {
+    /// Numbers the nodes breadth-first from the root (node 0), so that a node's children come
+    /// after it and its record is written in numbering order.
+    fn of(root: &Node) -> Flat {
+        let mut flat = Flat::default();
+        let mut queue: VecDeque<&Node> = VecDeque::from([root]);
+        // Nodes numbered so far: a child gets the next number as it joins the queue.
+        let mut numbered = 1;
+        while let Some(node) = queue.pop_front() {
+            let leaves = u32_of(flat.routes.len());
+            flat.routes.extend(&node.leaves);
+            let catch_alls = u32_of(flat.routes.len());
+            flat.routes.extend(&node.catch_all);
+            let leaves_end = u32_of(flat.routes.len());
+            let edges = u32_of(flat.edges.len() / EDGE_FIELDS);
+            for (text, child) in &node.statics {
+                let (start, end) = flat.intern(text);
+                queue.push_back(child);
+                let child = u32_of(numbered);
+                numbered += 1;
+                flat.edges.extend([start, end, child]);
+            }
+            let edges_end = u32_of(flat.edges.len() / EDGE_FIELDS);
+            let params = u32_of(flat.params.len() / PARAM_FIELDS);
+            for param in &node.params {
+                let (prefix, prefix_end) = flat.intern(&param.prefix);
+                let (suffix, suffix_end) = flat.intern(&param.suffix);
+                queue.push_back(&param.node);
+                let child = u32_of(numbered);
+                numbered += 1;
+                flat.params
+                    .extend([prefix, prefix_end, suffix, suffix_end, child]);
+            }
+            let params_end = u32_of(flat.params.len() / PARAM_FIELDS);
+            let captured = u32_of(node.captured);
+            flat.nodes.extend([
+                leaves, catch_alls, leaves_end, edges, edges_end, params, params_end, captured,
+            ]);
+        }
+        debug_assert_eq!(flat.nodes.len(), numbered * NODE_FIELDS);
+        flat
+    }
+
+    /// The range of `text` in the text blob, added on first use.
+    fn intern(&mut self, text: &str) -> (u32, u32) {
+        if let Some(&range) = self.interned.get(text) {
+            return range;
+        }
+        let start = u32_of(self.text.len());
+        self.text.push_str(text);
+        let range = (start, u32_of(self.text.len()));
+        self.interned.insert(text.to_owned(), range);
+        range
+    }
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).expect("a route table holds fewer than 2^32 entries")
+}
+
+/// The items `recognize` needs to walk the tree as tables (`TREE` and `route_of`), and the
+/// statement that walks it: returns the route found, or falls through with `allowed` updated.
+pub(super) fn tree(
+    router: &Router,
+    root: &Node,
+    capture_slots: usize,
+) -> (TokenStream, TokenStream) {
+    let flat = Flat::of(root);
+    let ints = |values: &[u32]| -> Vec<Literal> {
+        values.iter().map(|&v| Literal::u32_unsuffixed(v)).collect()
+    };
+    let (nodes, edges, params) = (ints(&flat.nodes), ints(&flat.edges), ints(&flat.params));
+    let (node_count, edge_count, param_count) =
+        (lit(nodes.len()), lit(edges.len()), lit(params.len()));
+    let route_ids: Vec<Literal> = (flat.routes.iter())
+        .map(|&index| Literal::u32_unsuffixed(u32_of(index)))
+        .collect();
+    // A conditional route that the build leaves out gets an empty mask: it then matches no
+    // method and adds none to a 405's `Allow`, as if it were not in the tree.
+    let masks = flat.routes.iter().map(|&index| {
+        let route = &router.routes[index];
+        let mask = mask_lit(router.method_mask(route));
+        match cfg_predicate(route) {
+            Some(predicate) => quote!(if ::core::cfg!(#predicate) { #mask } else { 0 }),
+            None => quote!(#mask),
+        }
+    });
+    let route_count = lit(route_ids.len());
+    let text = &flat.text;
+    let slots = lit(capture_slots);
+
+    let mut constructed: Vec<usize> = flat.routes.clone();
+    constructed.sort_unstable();
+    constructed.dedup();
+    let (route_of, constructors) = constructors(router, &constructed, capture_slots);
+    let items = quote! {
+        static NODES: [u32; #node_count] = [#(#nodes),*];
+        static EDGES: [u32; #edge_count] = [#(#edges),*];
+        static PARAMS: [u32; #param_count] = [#(#params),*];
+        static TREE_ROUTES: [u32; #route_count] = [#(#route_ids),*];
+        static TREE_MASKS: [u64; #route_count] = [#(#masks),*];
+        /// The segment tree as tables (layout: `routegen::__private::Tree`).
+        static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
+            &NODES, &EDGES, &PARAMS, &TREE_ROUTES, &TREE_MASKS, #text,
+        );
+        #route_of
+        #(#constructors)*
+    };
+    let call = quote! {
+        let mut caps = [""; #slots];
+        if let ::core::option::Option::Some(route) = TREE.find(path, m, &mut caps, &mut allowed) {
+            return ::core::result::Result::Ok(route_of(route, &caps));
+        }
+    };
+    (items, call)
+}
+
+/// Routes per function of `route_of`: one `match` of 10,000 arms, each building another
+/// variant, cost LLVM 6 s more of a release build than functions of 256 arms each.
+const ROUTES_PER_CONSTRUCTOR: u32 = 256;
+const _: () = assert!(
+    ROUTES_PER_CONSTRUCTOR.is_power_of_two(),
+    "route_of shifts by it"
+);
+
+/// `route_of(route, caps)`, which builds the variant of the route that `TREE` found (by its
+/// index in the route files) from the captures, and the functions it splits the work into when
+/// there are more than [`ROUTES_PER_CONSTRUCTOR`] routes.
+fn constructors(
+    router: &Router,
+    routes: &[usize],
+    capture_slots: usize,
+) -> (TokenStream, Vec<TokenStream>) {
+    let slots = lit(capture_slots);
+    let constructor = |name: &Ident, routes: &[usize]| {
+        // `caps` is `_caps` when no route of every build reads it (a conditional route may
+        // read it or not).
+        let reads_caps = routes.iter().any(|&index| {
+            let route = &router.routes[index];
+            !route.pattern.params.is_empty() && route.cfg.is_empty()
+        });
+        let caps = if reads_caps {
+            format_ident!("caps")
+        } else {
+            format_ident!("_caps")
+        };
+        let arms = routes.iter().map(|&index| {
+            let route = &router.routes[index];
+            let variant = variant(route);
+            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
+            let slots = (0..route.pattern.params.len()).map(lit);
+            let id = Literal::u32_unsuffixed(u32_of(index));
+            let cfg = cfg_attr(route);
+            quote!(#cfg #id => Route::#variant { #(#fields: #caps[#slots]),* },)
+        });
+        quote! {
+            fn #name<'p>(route: u32, #caps: &[&'p str; #slots]) -> Route<'p> {
+                match route {
+                    #(#arms)*
+                    _ => ::core::unreachable!(),
+                }
+            }
+        }
+    };
+    let route_of = format_ident!("route_of");
+    let doc = quote! {
+        /// The route that `TREE` found, by its index in the route files, with its parameters.
+    };
+    if routes.len() <= ROUTES_PER_CONSTRUCTOR as usize {
+        let function = constructor(&route_of, routes);
+        return (quote!(#doc #function), Vec::new());
+    }
+    let mut chunks: Vec<(u32, Vec<usize>)> = Vec::new();
+    for &index in routes {
+        let chunk = u32_of(index) / ROUTES_PER_CONSTRUCTOR;
+        match chunks.last_mut() {
+            Some((last, members)) if *last == chunk => members.push(index),
+            _ => chunks.push((chunk, vec![index])),
+        }
+    }
+    let mut arms = Vec::new();
+    let mut functions = Vec::new();
+    for (chunk, members) in &chunks {
+        let name = format_ident!("route_of_{}", chunk);
+        let function = constructor(&name, members);
+        // Kept apart, or LLVM would inline them back into one function as slow to optimise.
+        functions.push(quote!(#[inline(never)] #function));
+        let chunk = Literal::u32_unsuffixed(*chunk);
+        arms.push(quote!(#chunk => #name(route, caps),));
+    }
+    let shift = Literal::u32_unsuffixed(ROUTES_PER_CONSTRUCTOR.trailing_zeros());
+    let route_of = quote! {
+        #doc
+        fn route_of<'p>(route: u32, caps: &[&'p str; #slots]) -> Route<'p> {
+            match route >> #shift {
+                #(#arms)*
+                _ => ::core::unreachable!(),
+            }
+        }
+    };
+    (route_of, functions)
+}

@@ -1,0 +1,75 @@
+//! Routers generated with `Lookup::Tables`: the tree as static arrays walked by the runtime.
+//! (`matchit_diff.rs` and `alloc.rs` hold the tables form of `routes/` to the code form.)
+
+use routegen::{MatchError, Method};
+use routegen_e2e::large::{ROUTES, Route, recognize};
+
+/// A path for a pattern: `{x}` becomes `v<N>` (`N` counting the params), `{*x}` becomes `a/b`.
+fn path_for(pattern: &str) -> (String, Vec<String>) {
+    let mut path = String::new();
+    let mut values = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let close = open + rest[open..].find('}').unwrap();
+        let value = if rest[open + 1..].starts_with('*') {
+            "a/b".to_owned()
+        } else {
+            format!("v{}", values.len())
+        };
+        path.push_str(&value);
+        values.push(value);
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    (path, values)
+}
+
+#[test]
+fn every_route_of_a_large_table_router_is_found_with_its_params() {
+    assert_eq!(ROUTES.len(), 600);
+    for (index, info) in ROUTES.iter().enumerate() {
+        let (path, values) = path_for(info.pattern());
+        let method = info.methods().first().copied().unwrap_or(Method::GET);
+        let route = recognize(method, &path).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert_eq!(route.index(), index, "{path}: {route:?}");
+        let got: Vec<&str> = route.params().map(|(_, v)| v).collect();
+        assert_eq!(got, values, "{path}");
+        assert_eq!(route.to_string(), path);
+    }
+}
+
+#[test]
+fn a_large_table_router_answers_misses_and_405s() {
+    // `r0` is `POST /g0/item0`.
+    match recognize(Method::GET, "/g0/item0") {
+        Err(MatchError::MethodNotAllowed { allowed }) => assert_eq!(allowed.to_string(), "POST"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(recognize(Method::POST, "/g0/item0"), Ok(Route::R0));
+    for miss in [
+        "",
+        "/",
+        "/g0",
+        "/g0/item1",
+        "/g1/item1/",
+        "/g1/item1/x/y",
+        "/g9/item0",
+    ] {
+        assert_eq!(
+            recognize(Method::GET, miss),
+            Err(MatchError::NotFound),
+            "{miss:?}"
+        );
+    }
+    // `/g2/item9/{id}/v-{rev}` (r9) is tried first and leads nowhere, so the walk backtracks to
+    // `/g2/{id}/item2` (r2).
+    assert_eq!(
+        recognize(Method::GET, "/g2/item9/item2"),
+        Ok(Route::R2 { id: "item9" })
+    );
+    assert_eq!(
+        recognize(Method::GET, "/g2/item9/x/v-1"),
+        Ok(Route::R9 { id: "x", rev: "1" })
+    );
+}
