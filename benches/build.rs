@@ -6,6 +6,8 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use routegen_codegen::Lookup;
+
 #[path = "src/synth.rs"]
 #[allow(dead_code)]
 mod synth;
@@ -20,12 +22,26 @@ fn read(dir: &Path, file: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// Writes `<name>.rs` with the default lookup, and `<name>_tables.rs` (below 10,000 routes,
+/// where the default is code) or `<name>_code.rs` (at 10,000, where it is tables) with the
+/// other, so each set compares both shapes in one run.
 fn generate(out_dir: &Path, name: &str, patterns: &[&str]) {
-    routegen_codegen::Builder::new()
-        .route_source(format!("{name}.toml"), synth::to_toml(patterns))
-        .out_dir(out_dir)
-        .output_file(format!("{name}.rs"))
-        .compile();
+    let (suffix, other) = if patterns.len() < 10_000 {
+        ("tables", Lookup::Tables)
+    } else {
+        ("code", Lookup::Code)
+    };
+    for (file, lookup) in [
+        (name.to_owned(), Lookup::Auto),
+        (format!("{name}_{suffix}"), other),
+    ] {
+        routegen_codegen::Builder::new()
+            .route_source(format!("{name}.toml"), synth::to_toml(patterns))
+            .lookup(lookup)
+            .out_dir(out_dir)
+            .output_file(format!("{file}.rs"))
+            .compile();
+    }
 }
 
 fn main() {

@@ -17,6 +17,9 @@ use criterion::{
 use routegen::Method;
 use routegen_benches::floor::{self, Seg};
 use routegen_benches::{github, github_v3, scale_100, scale_1000, static_routes};
+use routegen_benches::{
+    github_tables, github_v3_tables, scale_100_tables, scale_1000_tables, static_routes_tables,
+};
 use routegen_benches::{synth, synth::lines};
 
 include!(concat!(env!("OUT_DIR"), "/static_phf.rs"));
@@ -221,11 +224,14 @@ fn bench_floor(
 
 /// A whole group for one generated module: `routegen` first, then the peers and floor.
 macro_rules! group {
-    ($c:expr, $name:expr, $module:ident, $patterns:expr, $paths:expr, $expected:expr, $floor:expr) => {{
+    ($c:expr, $name:expr, $module:ident, $other:ident, $other_name:expr, $patterns:expr, $paths:expr, $expected:expr, $floor:expr) => {{
         let (name, patterns, paths, expected): (&str, &[String], &[&str], &[Option<usize>]) =
             ($name, $patterns, $paths, $expected);
         verify("routegen", name, paths, expected, |p| {
             $module::recognize(Method::GET, p).ok().map(|r| r.index())
+        });
+        verify($other_name, name, paths, expected, |p| {
+            $other::recognize(Method::GET, p).ok().map(|r| r.index())
         });
         let peers = Peers::new(patterns);
         let mut group = $c.benchmark_group(name);
@@ -240,6 +246,13 @@ macro_rules! group {
                 }
             })
         });
+        group.bench_function($other_name, |b| {
+            b.iter(|| {
+                for p in black_box(paths) {
+                    let _ = black_box($other::recognize(Method::GET, p));
+                }
+            })
+        });
         bench_peers(&mut group, name, &peers, paths, expected, patterns.len());
         if $floor {
             bench_floor(&mut group, name, patterns, paths, expected);
@@ -247,6 +260,9 @@ macro_rules! group {
         group
     }};
 }
+
+/// The label of the `Lookup::Tables` form of a set whose default lookup is code.
+const TABLES: &str = "routegen-tables";
 
 fn owned(lines: &[&str]) -> Vec<String> {
     lines.iter().map(|s| s.to_string()).collect()
@@ -257,7 +273,18 @@ fn github_sets(c: &mut Criterion) {
     let routes = owned(&lines(routegen_benches::GITHUB_ROUTES));
     let paths = lines(routegen_benches::GITHUB_PATHS);
     let expected: Vec<Option<usize>> = (0..paths.len()).map(Some).collect();
-    group!(c, "github", github, &routes, &paths, &expected, true).finish();
+    group!(
+        c,
+        "github",
+        github,
+        github_tables,
+        TABLES,
+        &routes,
+        &paths,
+        &expected,
+        true
+    )
+    .finish();
 
     // github_v3: the expected route of each path is matchit's (routegen promises its semantics).
     let routes_v3 = owned(&lines(routegen_benches::GITHUB_V3_ROUTES));
@@ -272,6 +299,8 @@ fn github_sets(c: &mut Criterion) {
         c,
         "github_v3",
         github_v3,
+        github_v3_tables,
+        TABLES,
         &routes_v3,
         &paths_v3,
         &expected_v3,
@@ -294,6 +323,8 @@ fn github_sets(c: &mut Criterion) {
         c,
         "static",
         static_routes,
+        static_routes_tables,
+        TABLES,
         &statics,
         &static_paths,
         &static_expected,
@@ -310,13 +341,24 @@ fn github_sets(c: &mut Criterion) {
 }
 
 macro_rules! scale {
-    ($c:expr, $n:literal, $module:ident) => {{
+    ($c:expr, $n:literal, $module:ident, $other:ident, $other_name:expr) => {{
         let patterns = synth::routes($n);
         let hits = synth::hits(&patterns);
         let paths: Vec<&str> = hits.iter().map(|(p, _)| p.as_str()).collect();
         let expected: Vec<Option<usize>> = hits.iter().map(|(_, i)| Some(*i)).collect();
         let name = concat!("scale_", stringify!($n));
-        group!($c, name, $module, &patterns, &paths, &expected, true).finish();
+        group!(
+            $c,
+            name,
+            $module,
+            $other,
+            $other_name,
+            &patterns,
+            &paths,
+            &expected,
+            true
+        )
+        .finish();
 
         let reference = Peers::new(&patterns);
         let misses: Vec<String> = (synth::miss_candidates(&patterns).into_iter())
@@ -330,17 +372,29 @@ macro_rules! scale {
         );
         let none = vec![None; miss_paths.len()];
         let name = concat!("scale_", stringify!($n), "_misses");
-        group!($c, name, $module, &patterns, &miss_paths, &none, false).finish();
+        group!(
+            $c,
+            name,
+            $module,
+            $other,
+            $other_name,
+            &patterns,
+            &miss_paths,
+            &none,
+            false
+        )
+        .finish();
     }};
 }
 
 fn scale_sets(c: &mut Criterion) {
-    scale!(c, 100, scale_100);
-    scale!(c, 1000, scale_1000);
+    scale!(c, 100, scale_100, scale_100_tables, TABLES);
+    scale!(c, 1000, scale_1000, scale_1000_tables, TABLES);
     #[cfg(feature = "scale-10k")]
     {
-        use routegen_benches::scale_10000;
-        scale!(c, 10000, scale_10000);
+        use routegen_benches::{scale_10000, scale_10000_code};
+        // At 10,000 routes the default lookup is tables; the code form is the other contender.
+        scale!(c, 10000, scale_10000, scale_10000_code, "routegen-code");
     }
 }
 

@@ -6,18 +6,38 @@
 //! rounds; (difference) / (1000 * 130) is the instruction count of one lookup. `static` looks
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
 //! `static-phf` / `static-matchit` in the peers; `scale` and `scale-matchit` look up the 1,000
-//! hit paths of the `scale_1000` set (divide by 1000 * 1000).
+//! hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
+//! the same sets generated with `Lookup::Tables`.
 
 use std::hint::black_box;
 
 use routegen::Method;
 use routegen_benches::{floor, github, scale_1000, static_routes, synth, synth::lines};
+use routegen_benches::{github_tables, scale_1000_tables};
 
 #[inline(never)]
 fn run_routegen(paths: &[&str], rounds: usize) {
     for _ in 0..rounds {
         for p in black_box(paths) {
             let _ = black_box(github::recognize(Method::GET, p));
+        }
+    }
+}
+
+#[inline(never)]
+fn run_tables(paths: &[&str], rounds: usize) {
+    for _ in 0..rounds {
+        for p in black_box(paths) {
+            let _ = black_box(github_tables::recognize(Method::GET, p));
+        }
+    }
+}
+
+#[inline(never)]
+fn run_scale_tables(paths: &[&str], rounds: usize) {
+    for _ in 0..rounds {
+        for p in black_box(paths) {
+            let _ = black_box(scale_1000_tables::recognize(Method::GET, p));
         }
     }
 }
@@ -87,6 +107,7 @@ fn main() {
     let paths = lines(routegen_benches::GITHUB_PATHS);
     match who {
         "routegen" => run_routegen(&paths, rounds),
+        "tables" => run_tables(&paths, rounds),
         "static" | "static-phf" | "static-matchit" => {
             let statics: Vec<&str> = routes
                 .iter()
@@ -100,12 +121,14 @@ fn main() {
             }
         }
         "matchit" => run_matchit(&matchit_router(&routes), &paths, rounds),
-        "scale" | "scale-matchit" => {
+        "scale" | "scale-tables" | "scale-matchit" => {
             let patterns = synth::routes(1000);
             let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
             let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
             if who == "scale" {
                 run_scale(&hits, rounds);
+            } else if who == "scale-tables" {
+                run_scale_tables(&hits, rounds);
             } else {
                 let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
                 run_matchit(&matchit_router(&patterns), &hits, rounds);
@@ -118,7 +141,8 @@ fn main() {
             run_floor(&items, rounds);
         }
         other => panic!(
-            "unknown contender {other}: routegen, matchit, floor, static, static-phf, static-matchit, scale or scale-matchit"
+            "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
+             static-matchit, scale, scale-tables or scale-matchit"
         ),
     }
 }

@@ -35,6 +35,37 @@ pub mod scale_10000 {
     routegen::include_routes!("scale_10000.rs");
 }
 
+/// `github` generated with `Lookup::Tables`.
+pub mod github_tables {
+    routegen::include_routes!("github_tables.rs");
+}
+
+/// `github_v3` generated with `Lookup::Tables`.
+pub mod github_v3_tables {
+    routegen::include_routes!("github_v3_tables.rs");
+}
+
+/// `static_routes` generated with `Lookup::Tables`.
+pub mod static_routes_tables {
+    routegen::include_routes!("static_tables.rs");
+}
+
+/// `scale_100` generated with `Lookup::Tables`.
+pub mod scale_100_tables {
+    routegen::include_routes!("scale_100_tables.rs");
+}
+
+/// `scale_1000` generated with `Lookup::Tables`.
+pub mod scale_1000_tables {
+    routegen::include_routes!("scale_1000_tables.rs");
+}
+
+/// `scale_10000` generated with `Lookup::Code` (feature `scale-10k`).
+#[cfg(feature = "scale-10k")]
+pub mod scale_10000_code {
+    routegen::include_routes!("scale_10000_code.rs");
+}
+
 macro_rules! shared_file {
     ($file:literal) => {
         include_str!(concat!(

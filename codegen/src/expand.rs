@@ -558,6 +558,18 @@ fn routes_static(routes: &[Route]) -> TokenStream {
             let v = meta_tokens(v);
             quote!((#k, #v))
         });
+        // Most routes have no handler, middleware or meta: a shorter constructor, and no empty
+        // `&[]` to type-check, which cost rustc 4 s of a 10 s debug build at 10,000 routes.
+        if route.handler.is_none() && middleware.is_empty() && route.meta.is_empty() {
+            let methods = if route.methods.as_ref().is_none_or(Vec::is_empty) {
+                quote!(::routegen::__private::ANY_METHOD)
+            } else {
+                quote!(&[#(#methods),*])
+            };
+            return quote! {
+                #cfg ::routegen::RouteInfo::__route(#name, #pattern, #methods, #file, #line, #column)
+            };
+        }
         quote! {
             #cfg ::routegen::RouteInfo::__new(
                 #name, #pattern, &[#(#methods),*], #handler, #file, #line, #column,

@@ -7,6 +7,9 @@ pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::table::Tree;
 
+/// The methods of a route that accepts any method (`RouteInfo::methods` is empty).
+pub const ANY_METHOD: &[crate::Method] = &[];
+
 /// The hash that the static-route table is built on: 64-bit, seeded, eight bytes at a time.
 ///
 /// Its quality only has to separate the keys of one route set (the generator retries with another

@@ -47,6 +47,20 @@ impl RouteInfo {
         }
     }
 
+    /// [`__new`](Self::__new) for a route without handler, middleware or meta: generated code
+    /// only.
+    #[doc(hidden)]
+    pub const fn __route(
+        name: &'static str,
+        pattern: &'static str,
+        methods: &'static [Method],
+        file: &'static str,
+        line: u32,
+        column: u32,
+    ) -> Self {
+        RouteInfo::__new(name, pattern, methods, None, file, line, column, &[], &[])
+    }
+
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
         self.name

@@ -122,7 +122,19 @@ pub(super) fn tree(
         }
     });
     let route_count = lit(route_ids.len());
-    let text = &flat.text;
+    // The text in pieces of about 1 KB, so the plain printer keeps lines short (it breaks
+    // after the commas of a bracketed macro call).
+    let mut pieces = Vec::new();
+    let mut rest = flat.text.as_str();
+    while !rest.is_empty() {
+        let mut end = rest.len().min(1024);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        pieces.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    let text = quote!(::core::concat![#(#pieces),*]);
     let slots = lit(capture_slots);
 
     let mut constructed: Vec<usize> = flat.routes.clone();

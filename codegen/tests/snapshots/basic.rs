@@ -147,38 +147,29 @@ pub static ROUTES: [::routegen::RouteInfo; 6] = [
         &["auth", "rate_limit"],
         &[("qos", ::routegen::MetaValue::Integer(2))],
     ),
-    ::routegen::RouteInfo::__new(
+    ::routegen::RouteInfo::__route(
         "image",
         "/img/img-{id}.png",
-        &[],
-        ::core::option::Option::None,
+        ::routegen::__private::ANY_METHOD,
         "routes/basic/nested/media.toml",
         1u32,
         1u32,
-        &[],
-        &[],
     ),
-    ::routegen::RouteInfo::__new(
+    ::routegen::RouteInfo::__route(
         "image_any",
         "/img/{name}",
         &[::routegen::Method::from_static("PURGE")],
-        ::core::option::Option::None,
         "routes/basic/nested/media.toml",
         5u32,
         1u32,
-        &[],
-        &[],
     ),
-    ::routegen::RouteInfo::__new(
+    ::routegen::RouteInfo::__route(
         "health",
         "/health",
-        &[],
-        ::core::option::Option::None,
+        ::routegen::__private::ANY_METHOD,
         "routes/basic/nested/media.toml",
         10u32,
         1u32,
-        &[],
-        &[],
     ),
 ];
 /// Finds the highest-priority route whose pattern matches `path` and that accepts
