@@ -907,6 +907,15 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
     }
 }
 
+/// The route's `Route` variant, its fields read from the capture array `caps` in pattern order:
+/// how both the tree as code and the tree as tables build what they found.
+fn from_captures(route: &Route, caps: &Ident) -> TokenStream {
+    let name = variant(route);
+    let fields = route.pattern.params.iter().map(|(p, _)| field(p));
+    let slots = (0..route.pattern.params.len()).map(lit);
+    quote!(Route::#name { #(#fields: #caps[#slots]),* })
+}
+
 /// The name of a tree function's capture array argument: `_caps` when its body does not use it.
 fn captures_arg(used: bool) -> Ident {
     if used {
@@ -942,14 +951,12 @@ impl TreeEmitter<'_> {
         let checks = routes.iter().map(|&index| {
             let route = &self.router.routes[index];
             let mask = self.router.method_mask(route);
-            let name = variant(route);
-            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
-            let slots = (0..route.pattern.params.len()).map(lit);
             if !route.pattern.params.is_empty() {
                 self.uses_captures = true;
             }
+            let route_value = from_captures(route, &format_ident!("caps"));
             let found = quote! {
-                return ::core::option::Option::Some(Route::#name { #(#fields: caps[#slots]),* });
+                return ::core::option::Option::Some(#route_value);
             };
             let check = if route.methods.is_none() {
                 // Accepts any method; validation keeps it alone at its place in the tree.

@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{cfg_attr, cfg_predicate, field, lit, mask_lit, variant};
+use super::{cfg_attr, cfg_predicate, from_captures, lit, mask_lit};
 use crate::compile::Node;
 use crate::model::Router;
 
@@ -194,12 +194,10 @@ fn constructors(
         };
         let arms = routes.iter().map(|&index| {
             let route = &router.routes[index];
-            let variant = variant(route);
-            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
-            let slots = (0..route.pattern.params.len()).map(lit);
+            let route_value = from_captures(route, &caps);
             let id = Literal::u32_unsuffixed(u32_of(index));
             let cfg = cfg_attr(route);
-            quote!(#cfg #id => Route::#variant { #(#fields: #caps[#slots]),* },)
+            quote!(#cfg #id => #route_value,)
         });
         quote! {
             fn #name<'p>(route: u32, #caps: &[&'p str; #slots]) -> Route<'p> {
