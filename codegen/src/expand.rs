@@ -798,7 +798,7 @@ fn perfect_hash_probe(
     table: &StaticTable,
     range: impl Fn(usize) -> (Literal, Literal),
 ) -> TokenStream {
-    let seed = table.hash.seed;
+    let seed = table.hash.placement.seed;
     let hash_fn = if table.hash.sampled {
         format_ident!("hash_sampled")
     } else {
@@ -806,13 +806,14 @@ fn perfect_hash_probe(
     };
     let displacements: Vec<Literal> = table
         .hash
+        .placement
         .displacements
         .iter()
         .map(|&d| Literal::u32_unsuffixed(d))
         .collect();
     let bucket_count = lit(displacements.len());
-    let slot_count = lit(table.hash.slots.len());
-    let slots = table.hash.slots.iter().map(|slot| match slot {
+    let slot_count = lit(table.hash.placement.slots.len());
+    let slots = table.hash.placement.slots.iter().map(|slot| match slot {
         Some(entry) => {
             let path = &table.entries[*entry].path;
             let (start, end) = range(*entry);

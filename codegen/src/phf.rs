@@ -13,10 +13,7 @@ pub(crate) struct PerfectHash {
     /// Whether keys are hashed with `hash_sampled` (length and both ends, constant time) rather
     /// than `hash` (every byte): sampled whenever the samples of the keys are all distinct.
     pub sampled: bool,
-    pub seed: u64,
-    pub displacements: Vec<u32>,
-    /// For each slot, the index of the key stored there.
-    pub slots: Vec<Option<usize>>,
+    pub placement: Placement,
 }
 
 /// Average keys per bucket: larger buckets mean a smaller displacement table but a longer search.
@@ -24,17 +21,38 @@ const KEYS_PER_BUCKET: usize = 4;
 /// How many displacements to try for one bucket before starting over with another seed.
 const MAX_DISPLACEMENT: u32 = 1 << 16;
 
+/// Where a perfect hash puts each key: the seed and displacements the generated lookup uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    pub seed: u64,
+    pub displacements: Vec<u32>,
+    /// For each slot, the index of the key stored there.
+    pub slots: Vec<Option<usize>>,
+}
+
 /// Builds a perfect hash for distinct keys. Deterministic: the same keys give the same table.
 pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
     let mut samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
     samples.sort_unstable();
     let sampled = samples.windows(2).all(|pair| pair[0] != pair[1]);
-    let slot_count = (keys.len() + keys.len() / 4).max(1);
-    let bucket_count = keys.len().div_ceil(KEYS_PER_BUCKET).max(1);
+    let placement = place(keys.len(), |seed| {
+        keys.iter()
+            .map(|key| key_hash(key, sampled, seed))
+            .collect()
+    });
+    PerfectHash { sampled, placement }
+}
+
+/// A slot for each of `key_count` distinct keys, `hashes(seed)` being their hashes under a
+/// seed: seeds are tried in a fixed order until one lets every bucket find a displacement.
+/// Deterministic, and the hash function is the caller's, so one search serves every table.
+pub(crate) fn place(key_count: usize, hashes: impl Fn(u64) -> Vec<u64>) -> Placement {
+    let slot_count = (key_count + key_count / 4).max(1);
+    let bucket_count = key_count.div_ceil(KEYS_PER_BUCKET).max(1);
     for attempt in 0u64.. {
         let seed = 0x5EED_0000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        if let Some(table) = try_seed(keys, sampled, seed, slot_count, bucket_count) {
-            return table;
+        if let Some(placement) = try_seed(&hashes(seed), seed, slot_count, bucket_count) {
+            return placement;
         }
     }
     unreachable!("some seed separates any set of distinct keys")
@@ -50,16 +68,11 @@ pub(crate) fn key_hash(key: &[u8], sampled: bool, seed: u64) -> u64 {
 }
 
 fn try_seed(
-    keys: &[&[u8]],
-    sampled: bool,
+    hashes: &[u64],
     seed: u64,
     slot_count: usize,
     bucket_count: usize,
-) -> Option<PerfectHash> {
-    let hashes: Vec<u64> = keys
-        .iter()
-        .map(|key| key_hash(key, sampled, seed))
-        .collect();
+) -> Option<Placement> {
     let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); bucket_count];
     for (key, &h) in hashes.iter().enumerate() {
         let bucket = routegen::__private::reduce((h >> 32) as u32, bucket_count);
@@ -94,8 +107,7 @@ fn try_seed(
             slots[s] = Some(key);
         }
     }
-    Some(PerfectHash {
-        sampled,
+    Some(Placement {
         seed,
         displacements,
         slots,
@@ -110,11 +122,12 @@ mod tests {
         let bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
         let table = build(&bytes);
         for (index, key) in bytes.iter().enumerate() {
-            let h = key_hash(key, table.sampled, table.seed);
-            let s = slot(h, &table.displacements, table.slots.len());
-            assert_eq!(table.slots[s], Some(index), "key {:?}", keys[index]);
+            let placement = &table.placement;
+            let h = key_hash(key, table.sampled, placement.seed);
+            let s = slot(h, &placement.displacements, placement.slots.len());
+            assert_eq!(placement.slots[s], Some(index), "key {:?}", keys[index]);
         }
-        assert_eq!(table.slots.iter().flatten().count(), keys.len());
+        assert_eq!(table.placement.slots.iter().flatten().count(), keys.len());
     }
 
     #[test]

@@ -227,14 +227,12 @@ pub(crate) fn perfect_lookup(
     } else {
         format_ident!("hash")
     };
-    let seed = table.seed;
-    let displacements = table
-        .displacements
-        .iter()
-        .map(|&d| Literal::u32_unsuffixed(d));
-    let bucket_count = lit(table.displacements.len());
-    let slot_count = lit(table.slots.len());
-    let slots = table.slots.iter().map(|slot| match slot {
+    let placement = &table.placement;
+    let seed = placement.seed;
+    let displacements = (placement.displacements.iter()).map(|&d| Literal::u32_unsuffixed(d));
+    let bucket_count = lit(placement.displacements.len());
+    let slot_count = lit(placement.slots.len());
+    let slots = placement.slots.iter().map(|slot| match slot {
         Some(index) => {
             let (key, value) = &keys[*index];
             quote!((#key, ::core::option::Option::Some(#value)))
