@@ -5,7 +5,9 @@
 
 pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
-pub use crate::table::Tree;
+pub use crate::table::{
+    LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tree, filter_bit, literal_key,
+};
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).
 pub const ANY_METHOD: &[crate::Method] = &[];

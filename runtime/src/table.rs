@@ -6,38 +6,156 @@
 //! and [`Tree::find`] walks them: the same priority and backtracking, built in a fraction of the
 //! time. The arrays hold integers only, so they need no relocations and cost no start-up.
 
-use core::cmp::Ordering;
-
-use crate::__private::segment_end;
+use crate::__private::{segment_end, slot};
 
 /// `u32`s per node in [`Tree::nodes`].
 pub const NODE_FIELDS: usize = 8;
-/// `u32`s per literal child in [`Tree::edges`].
-pub const EDGE_FIELDS: usize = 3;
+/// `u32`s per slot of the literal children's hash table, [`Tree::literals`].
+pub const LITERAL_FIELDS: usize = 6;
 /// `u32`s per parameter child in [`Tree::params`].
 pub const PARAM_FIELDS: usize = 5;
+/// The parent of an empty slot of [`Tree::literals`]: no node has this number.
+pub const NO_PARENT: u32 = u32::MAX;
 
 /// A segment tree as static arrays. Node 0 is the root; its first segment starts at byte 0.
 ///
 /// Each node is [`NODE_FIELDS`] `u32`s of `nodes`:
-/// `[leaves, catch_alls, leaves_end, edges, edges_end, params, params_end, captured]`, where
-/// `leaves..catch_alls` are the routes that end at the node, `catch_alls..leaves_end` the routes
-/// whose catch-all takes the rest of the path from the node's next segment (both index `routes`
-/// and `masks`), `edges..edges_end` index the literal children (in `edges`, sorted by text),
-/// `params..params_end` the parameter children in priority order (in `params`), and `captured`
-/// is the capture slot of the node's parameter or catch-all child.
+/// `[leaves, catch_alls, leaves_end, params, params_end, captured, filter low, filter high]`,
+/// where `leaves..catch_alls` are the routes that end at the node, `catch_alls..leaves_end` the
+/// routes whose catch-all takes the rest of the path from the node's next segment (both index
+/// `routes` and `masks`), `params..params_end` the parameter children in priority order (in
+/// `params`), `captured` the capture slot of the node's parameter or catch-all child, and
+/// `filter` a 64-bit filter of the node's literal children: bit [`filter_bit`] of each child's
+/// hash is set, so that a segment whose bit is clear (most parameter values) skips the hash
+/// table, and a node without literal children has an empty filter.
 ///
-/// A literal child is `[text start, text end, child node]` with the text in `text`; a parameter
-/// child is `[prefix start, prefix end, suffix start, suffix end, child node]`, a plain parameter
-/// having an empty prefix and suffix.
+/// The literal children of every node share one hash table (hash and displace, as the static
+/// routes' table): the key is the parent's number and the segment's text, hashed by
+/// [`literal_key`] with `seed` while the walk scans the segment for its end. A slot of
+/// `literals` is `[parent, child, length, rest, head low, head high]` (`parent` is
+/// [`NO_PARENT`] in an empty slot): `head` holds the text's first eight bytes (fewer, zero
+/// above them), and a longer text's other bytes are in `text` from `rest`. Finding a literal
+/// child is then one hash, two array reads and a word comparison, however many siblings it has,
+/// and reads `text` only for segments longer than a word.
+///
+/// A parameter child is `[prefix start, prefix end, suffix start, suffix end, child node]` with
+/// the affixes in `text`, a plain parameter having an empty prefix and suffix.
 #[derive(Debug)]
 pub struct Tree {
     nodes: &'static [u32],
-    edges: &'static [u32],
+    literals: &'static [u32],
+    displacements: &'static [u32],
+    seed: u64,
     params: &'static [u32],
     routes: &'static [u32],
     masks: &'static [u64],
     text: &'static str,
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The key of a literal child in [`Tree::literals`]: the hash of `text` under the node
+/// numbered `parent`, and the head word of `text` (its first eight bytes, little-endian, zero
+/// above a shorter text). `text` is one segment (it has no `/`). The walk computes the same
+/// key while it scans the path's segment for its end; this is that scan run on the text alone,
+/// so the generator and the walk cannot disagree.
+pub fn literal_key(parent: u32, text: &str, seed: u64) -> (u64, u64) {
+    let scan = scan_segment(text.as_bytes(), 0, parent, seed);
+    (scan.hash, scan.head)
+}
+
+/// The bit of a node's literal filter that a segment with this hash sets (see [`Tree`]): the
+/// low bits of the hash, which the hash table's slot depends on least.
+pub fn filter_bit(hash: u64) -> u64 {
+    1 << (hash & 63)
+}
+
+/// A segment as [`scan_segment`] read it.
+struct Scan {
+    /// Where the segment ends: the next `/` or the end of the path.
+    end: usize,
+    /// The segment's hash under the node being dispatched.
+    hash: u64,
+    /// The segment's first eight bytes (fewer, zero above them).
+    head: u64,
+}
+
+/// The end of the segment of `bytes` that starts at `start`, its hash under `node` and its
+/// head word, in one pass of eight bytes at a time: a word with a `/` is found with the "has
+/// zero byte" test on the word xor `////////`, and the segment's bytes of that word are the last
+/// ones hashed.
+#[inline(always)]
+fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
+    let mut h = seed ^ u64::from(node).wrapping_mul(K);
+    let mut at = start;
+    let (mut word, mut taken) = word_at(bytes, at);
+    let head = word & below(taken);
+    while taken == 8 {
+        h = (h ^ word).wrapping_mul(K).rotate_left(31);
+        at += 8;
+        (word, taken) = word_at(bytes, at);
+    }
+    // The segment ends in this word, after `taken` (< 8) bytes: hash those, then the length, so
+    // that keys differing only by trailing NUL bytes still hash apart.
+    let end = at + taken;
+    h = (h ^ (word & below(taken))).wrapping_mul(K);
+    h ^= (end - start) as u64;
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    Scan {
+        end,
+        hash: h ^ (h >> 32),
+        head,
+    }
+}
+
+/// The word of `bytes` at `at` (zero past the end) and how many of its bytes, up to eight,
+/// come before a `/` or the end.
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
+    let (word, available) = match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(word) => (u64::from_le_bytes(*word), 8),
+        None => (tail_word(bytes, at), bytes.len() - at),
+    };
+    let x = word ^ SLASHES;
+    // The lowest set bit marks the first zero byte of `x`, the first `/` (borrows only ever
+    // mark bytes above a true zero byte).
+    let found = x.wrapping_sub(LOW) & !x & HIGH;
+    let taken = if found == 0 {
+        available
+    } else {
+        ((found.trailing_zeros() / 8) as usize).min(available)
+    };
+    (word, taken)
+}
+
+/// The mask of the low `bytes` bytes of a word (`bytes` <= 8).
+#[inline(always)]
+fn below(bytes: usize) -> u64 {
+    (1u64.checked_shl(8 * bytes as u32).unwrap_or(0)).wrapping_sub(1)
+}
+
+/// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
+#[inline(always)]
+fn tail_word(bytes: &[u8], at: usize) -> u64 {
+    let rest = bytes.len() - at;
+    if rest == 0 {
+        return 0;
+    }
+    match bytes.last_chunk::<8>() {
+        // The word that ends the path holds the tail in its high bytes.
+        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest)),
+        None => {
+            let mut word = 0;
+            for (i, &byte) in bytes[at..].iter().enumerate() {
+                word |= u64::from(byte) << (8 * i);
+            }
+            word
+        }
+    }
 }
 
 /// Where a walk is: the request and what it found so far.
@@ -48,11 +166,24 @@ struct Walk<'w, 'p> {
     allowed: &'w mut u64,
 }
 
+/// The outcome of trying one child of a node.
+enum Next {
+    /// The walk found this route.
+    Found(u32),
+    /// The walk goes on with this node's children, on the segment at this byte.
+    Dispatch(usize, usize),
+    /// The child led nowhere: try the next candidate.
+    Backtrack,
+}
+
 impl Tree {
     /// The tree of the generated arrays (see [`Tree`]).
+    #[allow(clippy::too_many_arguments)]
     pub const fn __new(
         nodes: &'static [u32],
-        edges: &'static [u32],
+        literals: &'static [u32],
+        displacements: &'static [u32],
+        seed: u64,
         params: &'static [u32],
         routes: &'static [u32],
         masks: &'static [u64],
@@ -60,7 +191,9 @@ impl Tree {
     ) -> Tree {
         Tree {
             nodes,
-            edges,
+            literals,
+            displacements,
+            seed,
             params,
             routes,
             masks,
@@ -97,75 +230,112 @@ impl Tree {
         &self.text[start as usize..end as usize]
     }
 
-    /// Enters `node` with the previous segment ending at `end`: the end of the path, or the `/`
-    /// before the next segment.
-    fn enter(&self, node: usize, end: usize, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        let fields = self.node(node);
+    /// Tries `child` of the node being dispatched, its segment ending at `end` (the end of the
+    /// path, or the `/` before the next segment). The last candidate of a node (`last`) is not
+    /// followed by a call but handed back to the caller's loop: nothing remains to backtrack to.
+    #[inline(always)]
+    fn try_child(&self, child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
+        let fields = self.node(child);
         if end == walk.path.len() {
-            return self.first_allowed(fields[0], fields[1], walk);
+            return self
+                .first_allowed(fields[0], fields[1], walk)
+                .map_or(Next::Backtrack, Next::Found);
         }
-        if fields[1] == fields[2] && fields[3] == fields[4] && fields[5] == fields[6] {
-            return None;
+        if fields[1] == fields[2] && fields[3] == fields[4] && (fields[6] | fields[7]) == 0 {
+            return Next::Backtrack;
         }
-        self.dispatch(node, end + 1, walk)
+        if last {
+            return Next::Dispatch(child, end + 1);
+        }
+        self.dispatch(child, end + 1, walk)
+            .map_or(Next::Backtrack, Next::Found)
     }
 
     /// Tries the children of `node` on the segment starting at `start`: the literal child with
-    /// the segment's text, then the parameter children in order, then the catch-alls.
-    fn dispatch(&self, node: usize, start: usize, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        let fields = self.node(node);
+    /// the segment's text, then the parameter children in order, then the catch-alls. The
+    /// last candidate of a node is followed in this loop rather than by a call: on a typical
+    /// path only a literal tried before a parameter costs a call.
+    fn dispatch(&self, mut node: usize, mut start: usize, walk: &mut Walk<'_, '_>) -> Option<u32> {
         let path = walk.path;
-        let seg_end = segment_end(path, start);
-        let segment = &path[start..seg_end];
-        let edges = &self.edges[fields[3] as usize * EDGE_FIELDS..fields[4] as usize * EDGE_FIELDS];
-        if let Some(child) = self.literal_child(edges, segment)
-            && let Some(route) = self.enter(child, seg_end, walk)
-        {
-            return Some(route);
-        }
-        let slot = fields[7] as usize;
-        let params =
-            &self.params[fields[5] as usize * PARAM_FIELDS..fields[6] as usize * PARAM_FIELDS];
-        for param in params.chunks_exact(PARAM_FIELDS) {
-            let (prefix, suffix) = (self.text(param[0], param[1]), self.text(param[2], param[3]));
-            let value = if prefix.is_empty() && suffix.is_empty() {
-                (!segment.is_empty()).then_some(segment)
-            } else if segment.len() > prefix.len() + suffix.len()
-                && segment.starts_with(prefix)
-                && segment.ends_with(suffix)
-            {
-                Some(&segment[prefix.len()..segment.len() - suffix.len()])
+        'node: loop {
+            let fields = self.node(node);
+            let (params, params_end) = (fields[3] as usize, fields[4] as usize);
+            let catch_alls = fields[1] < fields[2];
+            let filter = u64::from(fields[6]) | u64::from(fields[7]) << 32;
+            let seg_end = if filter == 0 {
+                segment_end(path, start)
             } else {
-                None
+                // `node` fits in a `u32`: it is numbered through the `u32` fields.
+                let scan = scan_segment(path.as_bytes(), start, node as u32, self.seed);
+                let seg_end = scan.end;
+                let segment = &path.as_bytes()[start..seg_end];
+                if filter & filter_bit(scan.hash) != 0
+                    && let Some(child) = self.literal_child(node as u32, &scan, segment)
+                {
+                    let last = params == params_end && !catch_alls;
+                    match self.try_child(child, seg_end, last, walk) {
+                        Next::Found(route) => return Some(route),
+                        Next::Dispatch(child, next) => {
+                            (node, start) = (child, next);
+                            continue 'node;
+                        }
+                        Next::Backtrack => {}
+                    }
+                }
+                seg_end
             };
-            if let Some(value) = value {
+            let segment = &path[start..seg_end];
+            let slot = fields[5] as usize;
+            for at in params..params_end {
+                let param = &self.params[at * PARAM_FIELDS..(at + 1) * PARAM_FIELDS];
+                let value = if param[0] == param[1] && param[2] == param[3] {
+                    (!segment.is_empty()).then_some(segment)
+                } else {
+                    let (prefix, suffix) =
+                        (self.text(param[0], param[1]), self.text(param[2], param[3]));
+                    (segment.len() > prefix.len() + suffix.len()
+                        && segment.starts_with(prefix)
+                        && segment.ends_with(suffix))
+                    .then(|| &segment[prefix.len()..segment.len() - suffix.len()])
+                };
+                let Some(value) = value else { continue };
                 walk.caps[slot] = value;
-                if let Some(route) = self.enter(param[4] as usize, seg_end, walk) {
-                    return Some(route);
+                let last = at + 1 == params_end && !catch_alls;
+                match self.try_child(param[4] as usize, seg_end, last, walk) {
+                    Next::Found(route) => return Some(route),
+                    Next::Dispatch(child, next) => {
+                        (node, start) = (child, next);
+                        continue 'node;
+                    }
+                    Next::Backtrack => {}
                 }
             }
+            if catch_alls && start < path.len() {
+                walk.caps[slot] = &path[start..];
+                return self.first_allowed(fields[1], fields[2], walk);
+            }
+            return None;
         }
-        if fields[1] < fields[2] && start < path.len() {
-            walk.caps[slot] = &path[start..];
-            return self.first_allowed(fields[1], fields[2], walk);
-        }
-        None
     }
 
-    /// The child of the literal edge whose text is `segment`: a binary search, the edges being
-    /// sorted by text.
-    fn literal_child(&self, edges: &[u32], segment: &str) -> Option<usize> {
-        let (mut low, mut high) = (0, edges.len() / EDGE_FIELDS);
-        while low < high {
-            let middle = low + (high - low) / 2;
-            let edge = &edges[middle * EDGE_FIELDS..(middle + 1) * EDGE_FIELDS];
-            match self.text(edge[0], edge[1]).cmp(segment) {
-                Ordering::Less => low = middle + 1,
-                Ordering::Greater => high = middle,
-                Ordering::Equal => return Some(edge[2] as usize),
+    /// The literal child of `node` whose text is `segment`, as `scan` read it: the one slot
+    /// the segment's hash leads to, confirmed by its length and head word (and the rest of its
+    /// text, for a segment longer than a word).
+    fn literal_child(&self, node: u32, scan: &Scan, segment: &[u8]) -> Option<usize> {
+        let slots = self.literals.len() / LITERAL_FIELDS;
+        let at = slot(scan.hash, self.displacements, slots) * LITERAL_FIELDS;
+        let entry = &self.literals[at..at + LITERAL_FIELDS];
+        let head = u64::from(entry[4]) | u64::from(entry[5]) << 32;
+        if entry[0] != node || entry[2] as usize != segment.len() || head != scan.head {
+            return None;
+        }
+        if let Some(rest) = segment.get(8..).filter(|rest| !rest.is_empty()) {
+            let start = entry[3] as usize;
+            if self.text.as_bytes().get(start..start + rest.len()) != Some(rest) {
+                return None;
             }
         }
-        None
+        Some(entry[1] as usize)
     }
 
     /// The first of `routes[from..to]` whose mask meets the method; records the others' masks.
@@ -178,5 +348,59 @@ impl Tree {
             *walk.allowed |= mask;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first eight bytes of `text`, little-endian, zero above a shorter text.
+    fn head_of(text: &str) -> u64 {
+        let mut head = [0; 8];
+        let len = text.len().min(8);
+        head[..len].copy_from_slice(&text.as_bytes()[..len]);
+        u64::from_le_bytes(head)
+    }
+
+    #[test]
+    fn the_walk_reads_a_segment_as_the_generator_reads_its_text() {
+        let path = "/api/v1/exactly8/x/longer-than-eight-bytes/a\0/a//";
+        let mut start = 1;
+        while start <= path.len() {
+            let scan = scan_segment(path.as_bytes(), start, 7, 42);
+            let segment = &path[start..scan.end];
+            assert_eq!(scan.end, segment_end(path, start), "{path:?} from {start}");
+            assert_eq!(
+                (scan.hash, scan.head),
+                literal_key(7, segment, 42),
+                "{segment:?}"
+            );
+            assert_eq!(scan.head, head_of(segment), "{segment:?}");
+            start = scan.end + 1;
+        }
+        // Short paths (under one word) take the byte-by-byte tail.
+        for path in ["/", "/a", "/ab/c", "/abcdef"] {
+            let scan = scan_segment(path.as_bytes(), 1, 0, 1);
+            let segment = &path[1..scan.end];
+            assert_eq!(
+                (scan.hash, scan.head),
+                literal_key(0, segment, 1),
+                "{path:?}"
+            );
+            assert_eq!(scan.head, head_of(segment), "{segment:?}");
+        }
+    }
+
+    #[test]
+    fn the_hash_tells_apart_nodes_seeds_lengths_and_bytes() {
+        let hash = |parent, text, seed| literal_key(parent, text, seed).0;
+        let base = hash(3, "users", 9);
+        assert_ne!(base, hash(4, "users", 9));
+        assert_ne!(base, hash(3, "users", 10));
+        assert_ne!(base, hash(3, "usert", 9));
+        assert_ne!(hash(3, "", 9), hash(3, "\0", 9));
+        assert_ne!(hash(3, "abcdefgh", 9), hash(3, "abcdefgh\0", 9));
+        assert_ne!(hash(3, "abcdefgh-1", 9), hash(3, "abcdefgh-2", 9));
     }
 }

@@ -2,30 +2,31 @@
 //! large route sets, where the tree as code would cost rustc too much (BENCHMARKS.md, "Build
 //! cost").
 //!
-//! The arrays follow the layout documented on `routegen::__private::Tree`; the constants below
-//! must match the runtime's. The e2e crate builds one route set both ways and checks that every
+//! The arrays follow the layout documented on `routegen::__private::Tree`, with the runtime's
+//! own constants and literal hash. The e2e crate builds one route set both ways and checks that every
 //! path gets the same answer.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use routegen::__private::{
+    LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit, literal_key,
+};
+
 use super::{cfg_attr, cfg_predicate, from_captures, lit, mask_lit};
 use crate::compile::Node;
 use crate::model::Router;
-
-/// `u32`s per node, literal child and parameter child (runtime: `NODE_FIELDS`, `EDGE_FIELDS`,
-/// `PARAM_FIELDS`).
-const NODE_FIELDS: usize = 8;
-const EDGE_FIELDS: usize = 3;
-const PARAM_FIELDS: usize = 5;
+use crate::phf::{self, Placement};
 
 /// The tree's arrays.
 #[derive(Default)]
 struct Flat {
     nodes: Vec<u32>,
-    edges: Vec<u32>,
+    /// Every literal child as `(parent, text, child)`, placed in a hash table by
+    /// [`Flat::literal_table`].
+    literals: Vec<(u32, String, u32)>,
     params: Vec<u32>,
     /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls.
     routes: Vec<usize>,
@@ -35,46 +36,91 @@ struct Flat {
 }
 
 impl Flat {
-    /// Numbers the nodes breadth-first from the root (node 0), so that a node's children come
-    /// after it and its record is written in numbering order.
+    /// Numbers the nodes depth-first from the root (node 0): a node, then the subtrees of its
+    /// literal children, then those of its parameter children. A walk goes down one path, so
+    /// depth-first order keeps the nodes it reads close together (scale_10000 with breadth-first
+    /// numbering: see BENCHMARKS.md).
     fn of(root: &Node) -> Flat {
         let mut flat = Flat::default();
-        let mut queue: VecDeque<&Node> = VecDeque::from([root]);
-        // Nodes numbered so far: a child gets the next number as it joins the queue.
-        let mut numbered = 1;
-        while let Some(node) = queue.pop_front() {
-            let leaves = u32_of(flat.routes.len());
-            flat.routes.extend(&node.leaves);
-            let catch_alls = u32_of(flat.routes.len());
-            flat.routes.extend(&node.catch_all);
-            let leaves_end = u32_of(flat.routes.len());
-            let edges = u32_of(flat.edges.len() / EDGE_FIELDS);
-            for (text, child) in &node.statics {
-                let (start, end) = flat.intern(text);
-                queue.push_back(child);
-                let child = u32_of(numbered);
-                numbered += 1;
-                flat.edges.extend([start, end, child]);
-            }
-            let edges_end = u32_of(flat.edges.len() / EDGE_FIELDS);
-            let params = u32_of(flat.params.len() / PARAM_FIELDS);
-            for param in &node.params {
-                let (prefix, prefix_end) = flat.intern(&param.prefix);
-                let (suffix, suffix_end) = flat.intern(&param.suffix);
-                queue.push_back(&param.node);
-                let child = u32_of(numbered);
-                numbered += 1;
-                flat.params
-                    .extend([prefix, prefix_end, suffix, suffix_end, child]);
-            }
-            let params_end = u32_of(flat.params.len() / PARAM_FIELDS);
-            let captured = u32_of(node.captured);
-            flat.nodes.extend([
-                leaves, catch_alls, leaves_end, edges, edges_end, params, params_end, captured,
-            ]);
-        }
-        debug_assert_eq!(flat.nodes.len(), numbered * NODE_FIELDS);
+        flat.add(root);
         flat
+    }
+
+    /// Writes `node` and its subtree; returns its number.
+    fn add(&mut self, node: &Node) -> u32 {
+        let number = u32_of(self.nodes.len() / NODE_FIELDS);
+        let record = self.nodes.len();
+        self.nodes.extend([0; NODE_FIELDS]);
+        let leaves = u32_of(self.routes.len());
+        self.routes.extend(&node.leaves);
+        let catch_alls = u32_of(self.routes.len());
+        self.routes.extend(&node.catch_all);
+        let leaves_end = u32_of(self.routes.len());
+        // The parameter children's records come first (contiguous), their child numbers as
+        // each subtree is written.
+        let params = self.params.len() / PARAM_FIELDS;
+        for param in &node.params {
+            let (prefix, prefix_end) = self.intern(&param.prefix);
+            let (suffix, suffix_end) = self.intern(&param.suffix);
+            self.params
+                .extend([prefix, prefix_end, suffix, suffix_end, 0]);
+        }
+        for (text, child) in &node.statics {
+            let child = self.add(child);
+            self.literals.push((number, text.clone(), child));
+        }
+        for (at, param) in (params..).zip(&node.params) {
+            self.params[at * PARAM_FIELDS + PARAM_FIELDS - 1] = self.add(&param.node);
+        }
+        // The literal filter (the last two fields) waits for the hash's seed: `literal_table`.
+        self.nodes[record..record + NODE_FIELDS].copy_from_slice(&[
+            leaves,
+            catch_alls,
+            leaves_end,
+            u32_of(params),
+            u32_of(params + node.params.len()),
+            u32_of(node.captured),
+            0,
+            0,
+        ]);
+        number
+    }
+
+    /// The hash table of the literal children (layout: `routegen::__private::Tree`), with the
+    /// placement's seed and displacements; sets each node's literal filter for that seed.
+    fn literal_table(&mut self) -> (Vec<u32>, Placement) {
+        let placement = phf::place(self.literals.len(), |seed| {
+            (self.literals.iter())
+                .map(|(parent, text, _)| literal_key(*parent, text, seed).0)
+                .collect()
+        });
+        for (parent, text, _) in &self.literals {
+            let bit = filter_bit(literal_key(*parent, text, placement.seed).0);
+            let filter = &mut self.nodes[*parent as usize * NODE_FIELDS + NODE_FIELDS - 2..];
+            filter[0] |= bit as u32;
+            filter[1] |= (bit >> 32) as u32;
+        }
+        let mut slots = Vec::with_capacity(placement.slots.len() * LITERAL_FIELDS);
+        for slot in &placement.slots {
+            match *slot {
+                Some(index) => {
+                    let (parent, text, child) = self.literals[index].clone();
+                    let (_, head) = literal_key(parent, &text, 0);
+                    // The head word holds the first eight bytes, the text the rest. The rest is
+                    // read as bytes, so it may start inside a character: the whole text is
+                    // interned and the rest addressed within it.
+                    let rest = if text.len() > 8 {
+                        self.intern(&text).0 + 8
+                    } else {
+                        0
+                    };
+                    let (low, high) = (head as u32, (head >> 32) as u32);
+                    slots.extend([parent, child, u32_of(text.len()), rest, low, high]);
+                }
+                None => slots.extend([NO_PARENT, 0, 0, 0, 0, 0]),
+            }
+        }
+        (slots, placement)
     }
 
     /// The range of `text` in the text blob, added on first use.
@@ -101,13 +147,20 @@ pub(super) fn tree(
     root: &Node,
     capture_slots: usize,
 ) -> (TokenStream, TokenStream) {
-    let flat = Flat::of(root);
+    let mut flat = Flat::of(root);
+    let (literal_slots, placement) = flat.literal_table();
     let ints = |values: &[u32]| -> Vec<Literal> {
         values.iter().map(|&v| Literal::u32_unsuffixed(v)).collect()
     };
-    let (nodes, edges, params) = (ints(&flat.nodes), ints(&flat.edges), ints(&flat.params));
-    let (node_count, edge_count, param_count) =
-        (lit(nodes.len()), lit(edges.len()), lit(params.len()));
+    let (nodes, literals, params) = (ints(&flat.nodes), ints(&literal_slots), ints(&flat.params));
+    let displacements = ints(&placement.displacements);
+    let (node_count, literal_count, param_count, bucket_count) = (
+        lit(nodes.len()),
+        lit(literals.len()),
+        lit(params.len()),
+        lit(displacements.len()),
+    );
+    let seed = placement.seed;
     let route_ids: Vec<Literal> = (flat.routes.iter())
         .map(|&index| Literal::u32_unsuffixed(u32_of(index)))
         .collect();
@@ -143,13 +196,14 @@ pub(super) fn tree(
     let (route_of, constructors) = constructors(router, &constructed, capture_slots);
     let items = quote! {
         static NODES: [u32; #node_count] = [#(#nodes),*];
-        static EDGES: [u32; #edge_count] = [#(#edges),*];
+        static LITERALS: [u32; #literal_count] = [#(#literals),*];
+        static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
         static PARAMS: [u32; #param_count] = [#(#params),*];
         static TREE_ROUTES: [u32; #route_count] = [#(#route_ids),*];
         static TREE_MASKS: [u64; #route_count] = [#(#masks),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
-            &NODES, &EDGES, &PARAMS, &TREE_ROUTES, &TREE_MASKS, #text,
+            &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &TREE_ROUTES, &TREE_MASKS, #text,
         );
         #route_of
         #(#constructors)*

@@ -107,9 +107,24 @@ impl Rng {
     }
 }
 
-/// Words for literal segments: few, so that routes share prefixes and force backtracking.
-pub const WORDS: [&str; 10] = [
-    "a", "b", "api", "v1", "users", "new", "repos", "files", "img", "u",
+/// Words for literal segments: few, so that routes share prefixes and force backtracking. The
+/// last three are longer than a word (eight bytes), two of them sharing their first eight bytes
+/// and their length, one with a character across the eighth byte, for the tables' head-word
+/// comparison.
+pub const WORDS: [&str; 13] = [
+    "a",
+    "b",
+    "api",
+    "v1",
+    "users",
+    "new",
+    "repos",
+    "files",
+    "img",
+    "u",
+    "repositories",
+    "repositoryid",
+    "abcdefgüx",
 ];
 
 /// A random route set in the syntax matchit and routegen share: literal segments, params with
@@ -232,9 +247,15 @@ pub fn mutate(path: &str, rng: &mut Rng) -> String {
         },
         3 => path.replacen('/', "//", 1 + rng.below(2)),
         _ => {
+            // Any letter, so that long literals differ after their first word too.
+            let letters: Vec<usize> = (path.char_indices())
+                .filter(|(_, c)| c.is_ascii_lowercase())
+                .map(|(i, _)| i)
+                .collect();
             let mut changed = path.to_owned();
-            if let Some(i) = changed.find(|c: char| c.is_ascii_lowercase()) {
-                changed.replace_range(i..i + 1, &changed[i..i + 1].to_ascii_uppercase());
+            if !letters.is_empty() {
+                let i = letters[rng.below(letters.len())];
+                changed.replace_range(i..i + 1, &path[i..i + 1].to_ascii_uppercase());
             }
             changed
         }
