@@ -7,7 +7,9 @@
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
 //! `static-phf` / `static-matchit` in the peers; `scale` and `scale-matchit` look up the 1,000
 //! hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
-//! the same sets generated with `Lookup::Tables`.
+//! the same sets generated with `Lookup::Tables`. With `--features scale-10k`, `scale-10k` and
+//! `scale-10k-matchit` look up the 10,000 hit paths of `scale_10000` (divide by 1000 * 10000),
+//! whose default form is tables.
 
 use std::hint::black_box;
 
@@ -38,6 +40,17 @@ fn run_scale_tables(paths: &[&str], rounds: usize) {
     for _ in 0..rounds {
         for p in black_box(paths) {
             let _ = black_box(scale_1000_tables::recognize(Method::GET, p));
+        }
+    }
+}
+
+/// The default (tables) router of the 10,000-route set: `--features scale-10k`.
+#[cfg(feature = "scale-10k")]
+#[inline(never)]
+fn run_scale_10k(paths: &[&str], rounds: usize) {
+    for _ in 0..rounds {
+        for p in black_box(paths) {
+            let _ = black_box(routegen_benches::scale_10000::recognize(Method::GET, p));
         }
     }
 }
@@ -121,6 +134,18 @@ fn main() {
             }
         }
         "matchit" => run_matchit(&matchit_router(&routes), &paths, rounds),
+        #[cfg(feature = "scale-10k")]
+        "scale-10k" | "scale-10k-matchit" => {
+            let patterns = synth::routes(10_000);
+            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
+            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            if who == "scale-10k" {
+                run_scale_10k(&hits, rounds);
+            } else {
+                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                run_matchit(&matchit_router(&patterns), &hits, rounds);
+            }
+        }
         "scale" | "scale-tables" | "scale-matchit" => {
             let patterns = synth::routes(1000);
             let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
@@ -142,7 +167,7 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, scale, scale-tables or scale-matchit"
+             static-matchit, scale, scale-tables, scale-matchit, scale-10k or scale-10k-matchit"
         ),
     }
 }
