@@ -718,6 +718,78 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
 }
 
 fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
+    match table.by_length() {
+        Some(groups) => match_by_length(router, table, &groups),
+        None => hashed_lookup(router, table),
+    }
+}
+
+/// `lookup_static` as a `match` on the path's length, then a fixed-size comparison with each
+/// static path of that length, whose arm gives the route: no table, no loop, and for routes
+/// that take any method no method test either (callgrind, `static`: 41 -> 27 instructions a
+/// lookup in `recognize`).
+fn match_by_length(
+    router: &Router,
+    table: &StaticTable,
+    groups: &BTreeMap<usize, Vec<usize>>,
+) -> TokenStream {
+    let mut reads_method = false;
+    let mut arms = Vec::new();
+    for (len, group) in groups {
+        for entry in group.iter().map(|&entry| &table.entries[entry]) {
+            let bytes = Literal::byte_string(entry.path.as_bytes());
+            let len = lit(*len);
+            // The routes of one path, in declaration order, have disjoint methods: the first
+            // that takes the method wins, the others add theirs to a 405's `Allow`. A route that
+            // takes any method wins outright, and ends the list.
+            let mut tests = Vec::new();
+            let mut tail = quote!(::core::option::Option::None);
+            for &index in &entry.routes {
+                let route = &router.routes[index];
+                let name = variant(route);
+                let found = quote!(::core::option::Option::Some(Route::#name));
+                let mask = router.method_mask(route);
+                if mask == u64::MAX {
+                    tail = found;
+                    break;
+                }
+                reads_method = true;
+                let mask = mask_lit(mask);
+                tests.push(quote! {
+                    if m & #mask != 0 {
+                        return #found;
+                    }
+                    *allowed |= #mask;
+                });
+            }
+            let body = if tests.is_empty() {
+                tail
+            } else {
+                quote!({ #(#tests)* #tail })
+            };
+            arms.push(quote!(#len if ::routegen::__private::equals(path, #bytes) => #body,));
+        }
+    }
+    let (m, allowed) = method_args(reads_method);
+    quote! {
+        /// Static routes: a `match` on the path's length, then a fixed-size comparison with
+        /// each static path of that length.
+        fn lookup_static<'p>(
+            path: &'p str,
+            #m: u64,
+            #allowed: &mut u64,
+        ) -> ::core::option::Option<Route<'p>> {
+            match path.len() {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
+}
+
+/// `lookup_static` as a perfect hash of the whole path, confirmed by one comparison, for the
+/// paths whose length some static route has; the routes of the path are a range of a table.
+fn hashed_lookup(router: &Router, table: &StaticTable) -> TokenStream {
     let mut routes = Vec::new();
     let mut starts = Vec::new();
     for entry in &table.entries {
@@ -735,20 +807,10 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
         let start = starts[entry];
         (lit(start), lit(start + table.entries[entry].routes.len()))
     };
-    let (doc, find) = match table.by_length() {
-        Some(groups) => (
-            "Static routes: a `match` on the path's length, then a fixed-size comparison with \
-             each static path of that length.",
-            compare_by_length(table, &groups, range),
-        ),
-        None => (
-            "Static routes: a perfect hash of the whole path, confirmed by one comparison, for \
-             the paths whose length some static route has.",
-            perfect_hash_probe(table, range),
-        ),
-    };
+    let find = perfect_hash_probe(table, range);
     quote! {
-        #[doc = #doc]
+        /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
+        /// the paths whose length some static route has.
         fn lookup_static<'p>(
             path: &'p str,
             m: u64,
@@ -764,31 +826,6 @@ fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
             }
             ::core::option::Option::None
         }
-    }
-}
-
-/// Code that sets `(start, end)` to the static path's range of `ROUTES_BY_PATH`, or returns:
-/// a `match` on the length, then each candidate compared as a fixed-size array.
-fn compare_by_length(
-    table: &StaticTable,
-    groups: &BTreeMap<usize, Vec<usize>>,
-    range: impl Fn(usize) -> (Literal, Literal),
-) -> TokenStream {
-    // One arm per path, guarded by its comparison: rustc switches on the length first.
-    let range = &range;
-    let arms = groups.iter().flat_map(|(len, group)| {
-        group.iter().map(move |&entry| {
-            let bytes = Literal::byte_string(table.entries[entry].path.as_bytes());
-            let (start, end) = range(entry);
-            let len = lit(*len);
-            quote!(#len if ::routegen::__private::equals(path, #bytes) => (#start, #end),)
-        })
-    });
-    quote! {
-        let (start, end): (u32, u32) = match path.len() {
-            #(#arms)*
-            _ => return ::core::option::Option::None,
-        };
     }
 }
 

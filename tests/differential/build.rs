@@ -114,6 +114,18 @@ fn main() {
         }
     }
 
+    let mut statics = 0;
+    while statics < wanted / 10 {
+        let routes = spec::static_set(&mut rng);
+        if !routes.is_empty() && generate(&routes).is_ok() {
+            statics += 1;
+            sets.push(Set {
+                kind: Kind::Methods,
+                routes,
+            });
+        }
+    }
+
     let mut index = String::new();
     writeln!(
         index,

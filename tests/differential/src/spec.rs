@@ -195,6 +195,35 @@ pub fn random_set(rng: &mut Rng, methods: bool) -> Vec<RouteSpec> {
         .collect()
 }
 
+/// A random set of static routes only, which routegen serves from its static table rather than
+/// the tree: some paths twice, with disjoint method lists, so that a path can answer 405.
+pub fn static_set(rng: &mut Rng) -> Vec<RouteSpec> {
+    const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PURGE"];
+    let mut routes: Vec<RouteSpec> = random_set(rng, true)
+        .into_iter()
+        .filter(|route| !route.pattern.contains('{'))
+        .collect();
+    let mut others = Vec::new();
+    for route in &routes {
+        if route.methods.is_empty() || !rng.chance(50) {
+            continue;
+        }
+        let methods: Vec<String> = (METHODS.iter())
+            .filter(|m| !route.methods.iter().any(|taken| taken == *m))
+            .map(|m| m.to_string())
+            .collect();
+        if !methods.is_empty() {
+            others.push(RouteSpec {
+                name: format!("{}_other", route.name),
+                methods,
+                pattern: route.pattern.clone(),
+            });
+        }
+    }
+    routes.extend(others);
+    routes
+}
+
 /// Values to fill params with: dots, dashes, static-looking words, UTF-8, encoded bytes.
 pub const VALUES: [&str; 12] = [
     "1",
