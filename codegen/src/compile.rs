@@ -91,7 +91,7 @@ const LITERALS_PER_FIRST_BYTE: usize = 8;
 /// (numbered paths like `/items/item0001` .. `/items/item9999`), where its perfect hash is O(1).
 ///
 /// With `tables`, every route goes into the tree, which becomes static tables: the runtime's
-/// walk finds a literal child by binary search, so wide nodes cost it O(log n).
+/// walk finds a literal child in one hash table shared by all nodes, so wide nodes cost it O(1).
 pub(crate) fn compile(router: &Router, tables: bool) -> Compiled {
     if tables {
         return Compiled {
