@@ -108,20 +108,13 @@ pub fn slot(hash: u64, displacements: &[u32], slots: usize) -> usize {
 }
 
 /// The end of the segment that starts at `start`: the index of the next `/`, or the path's
-/// length. Reads eight bytes at a time (a word with a `/` byte is found with the classic
-/// "has zero byte" test on the word xor `////////`), then byte by byte for the last few.
+/// length. Reads eight bytes at a time, then byte by byte for the last few.
 #[inline(always)]
 pub fn segment_end(path: &str, start: usize) -> usize {
-    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
-    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let bytes = path.as_bytes();
     let mut end = start;
     while let Some(word) = bytes.get(end..).and_then(<[u8]>::first_chunk::<8>) {
-        let x = u64::from_le_bytes(*word) ^ SLASHES;
-        // The lowest set bit marks the first zero byte of `x`, the first `/` (borrows only ever
-        // mark bytes above a true zero byte).
-        let found = x.wrapping_sub(LOW) & !x & HIGH;
+        let found = slashes_in(u64::from_le_bytes(*word));
         if found != 0 {
             return end + (found.trailing_zeros() / 8) as usize;
         }
@@ -131,6 +124,56 @@ pub fn segment_end(path: &str, start: usize) -> usize {
         end += 1;
     }
     end
+}
+
+/// The classic "has zero byte" test on `word` xor `////////`: its lowest set bit is the high
+/// bit of the first `/` byte of `word` (borrows only ever mark bytes above a true zero byte),
+/// and it is zero when `word` has no `/`.
+#[inline(always)]
+fn slashes_in(word: u64) -> u64 {
+    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let x = word ^ SLASHES;
+    x.wrapping_sub(LOW) & !x & HIGH
+}
+
+/// The word of `bytes` at `at` (zero past the end) and how many of its bytes, up to eight,
+/// come before a `/` or the end ([`slashes_in`]): the scan of the tables' walk, which hashes
+/// the words it reads.
+#[inline(always)]
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
+    let (word, available) = match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(word) => (u64::from_le_bytes(*word), 8),
+        None => (tail_word(bytes, at), bytes.len() - at),
+    };
+    let found = slashes_in(word);
+    let taken = if found == 0 {
+        available
+    } else {
+        ((found.trailing_zeros() / 8) as usize).min(available)
+    };
+    (word, taken)
+}
+
+/// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
+#[inline(always)]
+fn tail_word(bytes: &[u8], at: usize) -> u64 {
+    let rest = bytes.len() - at;
+    if rest == 0 {
+        return 0;
+    }
+    match bytes.last_chunk::<8>() {
+        // The word that ends the path holds the tail in its high bytes.
+        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest)),
+        None => {
+            let mut word = 0;
+            for (i, &byte) in bytes[at..].iter().enumerate() {
+                word |= u64::from(byte) << (8 * i);
+            }
+            word
+        }
+    }
 }
 
 /// Whether `text` is exactly `literal`. `N` is a constant, so after the length check (which

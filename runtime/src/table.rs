@@ -6,7 +6,7 @@
 //! and [`Tree::find`] walks them: the same priority and backtracking, built in a fraction of the
 //! time. The arrays hold integers only, so they need no relocations and cost no start-up.
 
-use crate::__private::{segment_end, slot};
+use crate::__private::{segment_end, slot, word_at};
 
 /// `u32`s per node in [`Tree::nodes`].
 pub const NODE_FIELDS: usize = 8;
@@ -53,9 +53,6 @@ pub struct Tree {
 }
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
-const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
-const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// The key of a literal child in [`Tree::literals`]: the hash of `text` under the node
 /// numbered `parent`, and the head word of `text` (its first eight bytes, little-endian, zero
@@ -112,50 +109,10 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
     }
 }
 
-/// The word of `bytes` at `at` (zero past the end) and how many of its bytes, up to eight,
-/// come before a `/` or the end.
-#[inline(always)]
-fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
-    let (word, available) = match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        Some(word) => (u64::from_le_bytes(*word), 8),
-        None => (tail_word(bytes, at), bytes.len() - at),
-    };
-    let x = word ^ SLASHES;
-    // The lowest set bit marks the first zero byte of `x`, the first `/` (borrows only ever
-    // mark bytes above a true zero byte).
-    let found = x.wrapping_sub(LOW) & !x & HIGH;
-    let taken = if found == 0 {
-        available
-    } else {
-        ((found.trailing_zeros() / 8) as usize).min(available)
-    };
-    (word, taken)
-}
-
 /// The mask of the low `bytes` bytes of a word (`bytes` <= 8).
 #[inline(always)]
 fn below(bytes: usize) -> u64 {
     (1u64.checked_shl(8 * bytes as u32).unwrap_or(0)).wrapping_sub(1)
-}
-
-/// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
-#[inline(always)]
-fn tail_word(bytes: &[u8], at: usize) -> u64 {
-    let rest = bytes.len() - at;
-    if rest == 0 {
-        return 0;
-    }
-    match bytes.last_chunk::<8>() {
-        // The word that ends the path holds the tail in its high bytes.
-        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest)),
-        None => {
-            let mut word = 0;
-            for (i, &byte) in bytes[at..].iter().enumerate() {
-                word |= u64::from(byte) << (8 * i);
-            }
-            word
-        }
-    }
 }
 
 /// Where a walk is: the request and what it found so far.
