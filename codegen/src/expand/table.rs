@@ -94,31 +94,29 @@ impl Flat {
                 .map(|(parent, text, _)| literal_key(*parent, text, seed).0)
                 .collect()
         });
-        for (parent, text, _) in &self.literals {
-            let bit = filter_bit(literal_key(*parent, text, placement.seed).0);
-            let filter = &mut self.nodes[*parent as usize * NODE_FIELDS + NODE_FIELDS - 2..];
-            filter[0] |= bit as u32;
-            filter[1] |= (bit >> 32) as u32;
-        }
         let mut slots = Vec::with_capacity(placement.slots.len() * LITERAL_FIELDS);
         for slot in &placement.slots {
-            match *slot {
-                Some(index) => {
-                    let (parent, text, child) = self.literals[index].clone();
-                    let (_, head) = literal_key(parent, &text, 0);
-                    // The head word holds the first eight bytes, the text the rest. The rest is
-                    // read as bytes, so it may start inside a character: the whole text is
-                    // interned and the rest addressed within it.
-                    let rest = if text.len() > 8 {
-                        self.intern(&text).0 + 8
-                    } else {
-                        0
-                    };
-                    let (low, high) = (head as u32, (head >> 32) as u32);
-                    slots.extend([parent, child, u32_of(text.len()), rest, low, high]);
-                }
-                None => slots.extend([NO_PARENT, 0, 0, 0, 0, 0]),
-            }
+            let Some(index) = *slot else {
+                slots.extend([NO_PARENT, 0, 0, 0, 0, 0]);
+                continue;
+            };
+            // Each literal fills one slot, so its text is not needed in `literals` again.
+            let (parent, text, child) = std::mem::take(&mut self.literals[index]);
+            let (hash, head) = literal_key(parent, &text, placement.seed);
+            let bit = filter_bit(hash);
+            let filter = &mut self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 2..];
+            filter[0] |= bit as u32;
+            filter[1] |= (bit >> 32) as u32;
+            // The head word holds the first eight bytes, the text the rest. The rest is read as
+            // bytes, so it may start inside a character: the whole text is interned and the rest
+            // addressed within it.
+            let rest = if text.len() > 8 {
+                self.intern(&text).0 + 8
+            } else {
+                0
+            };
+            let (low, high) = (head as u32, (head >> 32) as u32);
+            slots.extend([parent, child, u32_of(text.len()), rest, low, high]);
         }
         (slots, placement)
     }
