@@ -42,15 +42,18 @@ pub const NO_PARENT: u32 = u32::MAX;
 /// the affixes in `text`, a plain parameter having an empty prefix and suffix.
 #[derive(Debug)]
 pub struct Tree {
-    nodes: &'static [u32],
-    literals: &'static [u32],
+    nodes: &'static [Record],
+    literals: &'static [[u32; LITERAL_FIELDS]],
     displacements: &'static [u32],
     seed: u64,
-    params: &'static [u32],
+    params: &'static [[u32; PARAM_FIELDS]],
     routes: &'static [u32],
     masks: &'static [u64],
     text: &'static str,
 }
+
+/// A node of [`Tree::nodes`].
+type Record = [u32; NODE_FIELDS];
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -65,9 +68,9 @@ pub fn literal_key(parent: u32, text: &str, seed: u64) -> (u64, u64) {
 }
 
 /// The bit of a node's literal filter that a segment with this hash sets (see [`Tree`]): the
-/// low bits of the hash, which the hash table's slot depends on least.
+/// top six bits of the hash, its best mixed.
 pub fn filter_bit(hash: u64) -> u64 {
-    1 << (hash & 63)
+    1 << (hash >> 58)
 }
 
 /// A segment as [`scan_segment`] read it.
@@ -87,32 +90,40 @@ struct Scan {
 #[inline(always)]
 fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
     let mut h = seed ^ u64::from(node).wrapping_mul(K);
-    let mut at = start;
-    let (mut word, mut taken) = word_at(bytes, at);
-    let head = word & below(taken);
-    while taken == 8 {
-        h = (h ^ word).wrapping_mul(K).rotate_left(31);
-        at += 8;
-        (word, taken) = word_at(bytes, at);
-    }
-    // The segment ends in this word, after `taken` (< 8) bytes: hash those, then the length, so
-    // that keys differing only by trailing NUL bytes still hash apart.
-    let end = at + taken;
-    h = (h ^ (word & below(taken))).wrapping_mul(K);
-    h ^= (end - start) as u64;
-    h ^= h >> 29;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let (word, taken) = word_at(bytes, start);
+    // Most segments end in their first word: its masked bytes are both the head and the last
+    // bytes hashed, so the mask is computed once.
+    let (head, end, last) = if taken < 8 {
+        let head = word & below(taken);
+        (head, start + taken, head)
+    } else {
+        // A whole word: the head is all of it.
+        let head = word;
+        let mut at = start;
+        let (mut word, mut taken) = (word, taken);
+        while taken == 8 {
+            h = (h ^ word).wrapping_mul(K).rotate_left(31);
+            at += 8;
+            (word, taken) = word_at(bytes, at);
+        }
+        (head, at + taken, word & below(taken))
+    };
+    // The last word holds fewer than eight of the segment's bytes, so its high byte is free
+    // for the length (so that keys differing only by trailing NUL bytes hash apart). One
+    // multiplication mixes it all into the high bits, which are the ones read: the filter bit
+    // and the bucket come from the top of the hash, the slot from all of it (`slot`).
+    let length = ((end - start) as u64) << 56;
     Scan {
         end,
-        hash: h ^ (h >> 32),
+        hash: (h ^ last ^ length).wrapping_mul(K),
         head,
     }
 }
 
-/// The mask of the low `bytes` bytes of a word (`bytes` <= 8).
+/// The mask of the low `bytes` bytes of a word (`bytes` < 8).
 #[inline(always)]
 fn below(bytes: usize) -> u64 {
-    (1u64.checked_shl(8 * bytes as u32).unwrap_or(0)).wrapping_sub(1)
+    (1u64 << (8 * bytes)) - 1
 }
 
 /// Where a walk is: the request and what it found so far.
@@ -123,14 +134,14 @@ struct Walk<'w, 'p> {
     allowed: &'w mut u64,
 }
 
-/// The outcome of trying one child of a node.
+/// What [`Tree::parameter_child`] found.
 enum Next {
     /// The walk found this route.
     Found(u32),
-    /// The walk goes on with this node's children, on the segment at this byte.
-    Dispatch(usize, usize),
-    /// The child led nowhere: try the next candidate.
-    Backtrack,
+    /// The walk goes on with this node (its number and record) on the next segment.
+    Dispatch(usize, &'static Record),
+    /// Nothing matched below the node.
+    Fail,
 }
 
 impl Tree {
@@ -146,12 +157,13 @@ impl Tree {
         masks: &'static [u64],
         text: &'static str,
     ) -> Tree {
+        // Records as fixed-size arrays: one bounds check each, on the record's number.
         Tree {
-            nodes,
-            literals,
+            nodes: nodes.as_chunks().0,
+            literals: literals.as_chunks().0,
             displacements,
             seed,
-            params,
+            params: params.as_chunks().0,
             routes,
             masks,
             text,
@@ -175,124 +187,145 @@ impl Tree {
             caps,
             allowed,
         };
-        self.dispatch(0, 0, &mut walk)
-    }
-
-    fn node(&self, node: usize) -> &'static [u32] {
-        let start = node * NODE_FIELDS;
-        &self.nodes[start..start + NODE_FIELDS]
+        self.dispatch(0, &self.nodes[0], 0, &mut walk)
     }
 
     fn text(&self, start: u32, end: u32) -> &'static str {
         &self.text[start as usize..end as usize]
     }
 
-    /// Tries `child` of the node being dispatched, its segment ending at `end` (the end of the
-    /// path, or the `/` before the next segment). The last candidate of a node (`last`) is not
-    /// followed by a call but handed back to the caller's loop: nothing remains to backtrack to.
-    #[inline(always)]
-    fn try_child(&self, child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
-        let fields = self.node(child);
-        if end == walk.path.len() {
-            return self
-                .first_allowed(fields[0], fields[1], walk)
-                .map_or(Next::Backtrack, Next::Found);
-        }
-        if fields[1] == fields[2] && fields[3] == fields[4] && (fields[6] | fields[7]) == 0 {
-            return Next::Backtrack;
-        }
-        if last {
-            return Next::Dispatch(child, end + 1);
-        }
-        self.dispatch(child, end + 1, walk)
-            .map_or(Next::Backtrack, Next::Found)
-    }
-
-    /// Tries the children of `node` on the segment starting at `start`: the literal child with
-    /// the segment's text, then the parameter children in order, then the catch-alls. The
-    /// last candidate of a node is followed in this loop rather than by a call: on a typical
-    /// path only a literal tried before a parameter costs a call.
-    fn dispatch(&self, mut node: usize, mut start: usize, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        let path = walk.path;
-        'node: loop {
-            let fields = self.node(node);
-            let (params, params_end) = (fields[3] as usize, fields[4] as usize);
-            let catch_alls = fields[1] < fields[2];
+    /// Tries the children of `node` (whose record is `fields`) on the segment starting at
+    /// `start`: the literal child with the segment's text, then the parameter children in
+    /// order, then the catch-alls. The last candidate of a node is followed in this loop
+    /// rather than by a call, with the record already read: on a typical path only a literal
+    /// tried before a parameter costs a call.
+    fn dispatch(
+        &self,
+        mut node: usize,
+        mut fields: &'static Record,
+        mut start: usize,
+        walk: &mut Walk<'_, '_>,
+    ) -> Option<u32> {
+        let bytes = walk.path.as_bytes();
+        loop {
             let filter = u64::from(fields[6]) | u64::from(fields[7]) << 32;
-            let seg_end = if filter == 0 {
-                segment_end(path, start)
+            let end = if filter == 0 {
+                segment_end(walk.path, start)
             } else {
                 // `node` fits in a `u32`: it is numbered through the `u32` fields.
-                let scan = scan_segment(path.as_bytes(), start, node as u32, self.seed);
-                let seg_end = scan.end;
-                let segment = &path.as_bytes()[start..seg_end];
+                let scan = scan_segment(bytes, start, node as u32, self.seed);
                 if filter & filter_bit(scan.hash) != 0
-                    && let Some(child) = self.literal_child(node as u32, &scan, segment)
+                    && let Some(child) = self.literal_child(node as u32, &scan, bytes, start)
                 {
-                    let last = params == params_end && !catch_alls;
-                    match self.try_child(child, seg_end, last, walk) {
-                        Next::Found(route) => return Some(route),
-                        Next::Dispatch(child, next) => {
-                            (node, start) = (child, next);
-                            continue 'node;
+                    let record = &self.nodes[child];
+                    if scan.end == bytes.len() {
+                        if let Some(route) = self.first_allowed(record[0], record[1], walk) {
+                            return Some(route);
                         }
-                        Next::Backtrack => {}
+                    } else if only_literals(fields) {
+                        // Nothing else to try here: a child without children of its own
+                        // fails on the next segment.
+                        (node, fields, start) = (child, record, scan.end + 1);
+                        continue;
+                    } else if has_children(record)
+                        && let Some(route) = self.dispatch(child, record, scan.end + 1, walk)
+                    {
+                        return Some(route);
                     }
                 }
-                seg_end
+                scan.end
             };
-            let segment = &path[start..seg_end];
-            let slot = fields[5] as usize;
-            for at in params..params_end {
-                let param = &self.params[at * PARAM_FIELDS..(at + 1) * PARAM_FIELDS];
-                let value = if param[0] == param[1] && param[2] == param[3] {
-                    (!segment.is_empty()).then_some(segment)
-                } else {
-                    let (prefix, suffix) =
-                        (self.text(param[0], param[1]), self.text(param[2], param[3]));
-                    (segment.len() > prefix.len() + suffix.len()
-                        && segment.starts_with(prefix)
-                        && segment.ends_with(suffix))
-                    .then(|| &segment[prefix.len()..segment.len() - suffix.len()])
-                };
-                let Some(value) = value else { continue };
-                walk.caps[slot] = value;
-                let last = at + 1 == params_end && !catch_alls;
-                match self.try_child(param[4] as usize, seg_end, last, walk) {
-                    Next::Found(route) => return Some(route),
-                    Next::Dispatch(child, next) => {
-                        (node, start) = (child, next);
-                        continue 'node;
-                    }
-                    Next::Backtrack => {}
-                }
+            match self.parameter_child(fields, start, end, walk) {
+                Next::Found(route) => return Some(route),
+                Next::Dispatch(child, record) => (node, fields, start) = (child, record, end + 1),
+                Next::Fail => return None,
             }
-            if catch_alls && start < path.len() {
-                walk.caps[slot] = &path[start..];
-                return self.first_allowed(fields[1], fields[2], walk);
-            }
-            return None;
         }
     }
 
-    /// The literal child of `node` whose text is `segment`, as `scan` read it: the one slot
-    /// the segment's hash leads to, confirmed by its length and head word (and the rest of its
-    /// text, for a segment longer than a word).
-    fn literal_child(&self, node: u32, scan: &Scan, segment: &[u8]) -> Option<usize> {
-        let slots = self.literals.len() / LITERAL_FIELDS;
-        let at = slot(scan.hash, self.displacements, slots) * LITERAL_FIELDS;
-        let entry = &self.literals[at..at + LITERAL_FIELDS];
-        let head = u64::from(entry[4]) | u64::from(entry[5]) << 32;
-        if entry[0] != node || entry[2] as usize != segment.len() || head != scan.head {
+    /// Tries the parameter children of the node whose record is `fields`, then its
+    /// catch-alls, on the segment `start..end`. Out of line, so that the literal walk above
+    /// keeps its values in registers.
+    #[inline(always)]
+    fn parameter_child(
+        &self,
+        fields: &'static Record,
+        start: usize,
+        end: usize,
+        walk: &mut Walk<'_, '_>,
+    ) -> Next {
+        let [
+            _,
+            catch_alls,
+            leaves_end,
+            params,
+            params_end,
+            captured,
+            _,
+            _,
+        ] = *fields;
+        let (params, params_end) = (params as usize, params_end as usize);
+        let catch_alls = catch_alls < leaves_end;
+        let path = walk.path;
+        let segment = &path[start..end];
+        let slot = captured as usize;
+        for at in params..params_end {
+            let [prefix, prefix_end, suffix, suffix_end, child] = self.params[at];
+            let value = if prefix == prefix_end && suffix == suffix_end {
+                (!segment.is_empty()).then_some(segment)
+            } else {
+                let (prefix, suffix) =
+                    (self.text(prefix, prefix_end), self.text(suffix, suffix_end));
+                (segment.len() > prefix.len() + suffix.len()
+                    && segment.starts_with(prefix)
+                    && segment.ends_with(suffix))
+                .then(|| &segment[prefix.len()..segment.len() - suffix.len()])
+            };
+            let Some(value) = value else { continue };
+            walk.caps[slot] = value;
+            let child = child as usize;
+            let record = &self.nodes[child];
+            if end == path.len() {
+                if let Some(route) = self.first_allowed(record[0], record[1], walk) {
+                    return Next::Found(route);
+                }
+            } else if at + 1 == params_end && !catch_alls {
+                // The last candidate: the caller's loop follows it.
+                return Next::Dispatch(child, record);
+            } else if has_children(record)
+                && let Some(route) = self.dispatch(child, record, end + 1, walk)
+            {
+                return Next::Found(route);
+            }
+        }
+        if catch_alls && start < path.len() {
+            walk.caps[slot] = &path[start..];
+            if let Some(route) = self.first_allowed(fields[1], fields[2], walk) {
+                return Next::Found(route);
+            }
+        }
+        Next::Fail
+    }
+
+    /// The literal child of `node` whose text is the segment of `bytes` from `start`, as `scan`
+    /// read it: the one slot the segment's hash leads to, confirmed by its length and head word
+    /// (and the rest of its text, for a segment longer than a word).
+    #[inline(always)]
+    fn literal_child(&self, node: u32, scan: &Scan, bytes: &[u8], start: usize) -> Option<usize> {
+        let slot = slot(scan.hash, self.displacements, self.literals.len());
+        let [parent, child, len, rest, low, high] = self.literals[slot];
+        let head = u64::from(low) | u64::from(high) << 32;
+        let len = len as usize;
+        if parent != node || len != scan.end - start || head != scan.head {
             return None;
         }
-        if let Some(rest) = segment.get(8..).filter(|rest| !rest.is_empty()) {
-            let start = entry[3] as usize;
-            if self.text.as_bytes().get(start..start + rest.len()) != Some(rest) {
+        if len > 8 {
+            let rest = rest as usize;
+            if self.text.as_bytes().get(rest..rest + len - 8) != bytes.get(start + 8..scan.end) {
                 return None;
             }
         }
-        Some(entry[1] as usize)
+        Some(child as usize)
     }
 
     /// The first of `routes[from..to]` whose mask meets the method; records the others' masks.
@@ -306,6 +339,22 @@ impl Tree {
         }
         None
     }
+}
+
+/// Whether a node's only children are literals: a walk that found its literal child has
+/// nothing else to come back to there.
+#[inline(always)]
+fn only_literals(record: &Record) -> bool {
+    let [_, catch_alls, leaves_end, params, params_end, ..] = *record;
+    catch_alls == leaves_end && params == params_end
+}
+
+/// Whether a node has anything to try on a further segment: a catch-all, a parameter child or
+/// a literal child (a non-empty filter). A node without is a dead end for a longer path.
+#[inline(always)]
+fn has_children(record: &Record) -> bool {
+    let [_, catch_alls, leaves_end, params, params_end, _, low, high] = *record;
+    catch_alls != leaves_end || params != params_end || (low | high) != 0
 }
 
 #[cfg(test)]
