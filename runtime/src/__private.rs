@@ -138,9 +138,9 @@ fn slashes_in(word: u64) -> u64 {
     x.wrapping_sub(LOW) & !x & HIGH
 }
 
-/// The word of `bytes` at `at` (zero past the end) and how many of its bytes, up to eight,
-/// come before a `/` or the end ([`slashes_in`]): the scan of the tables' walk, which hashes
-/// the words it reads.
+/// The segment's bytes in the word of `bytes` at `at`, zero above them, and how many they are
+/// (up to eight): the bytes before a `/` ([`slashes_in`]) or the end. The scan of the tables'
+/// walk, which hashes the words it reads.
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
     let (word, available) = match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
@@ -148,12 +148,15 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
         None => (tail_word(bytes, at), bytes.len() - at),
     };
     let found = slashes_in(word);
-    let taken = if found == 0 {
-        available
-    } else {
-        ((found.trailing_zeros() / 8) as usize).min(available)
-    };
-    (word, taken)
+    if found == 0 {
+        // No `/`: a tail word is already zero above the path's end.
+        return (word, available);
+    }
+    // The lowest set bit is the high bit of the first `/` (a tail word's zero bytes are not
+    // slashes, so it lies within the path); the bits below it, less that byte, mask the
+    // segment's bytes.
+    let below_slash = (found ^ (found - 1)) >> 8;
+    (word & below_slash, (found.trailing_zeros() / 8) as usize)
 }
 
 /// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
@@ -271,6 +274,15 @@ mod tests {
                     .find(|&i| path.as_bytes()[i] == b'/')
                     .unwrap_or(len);
                 assert_eq!(segment_end(path, start), expected, "{path:?} from {start}");
+                // The tables' scan reads the same segment a word at a time.
+                let taken = (expected - start).min(8);
+                let mut head = [0; 8];
+                head[..taken].copy_from_slice(&path.as_bytes()[start..start + taken]);
+                assert_eq!(
+                    word_at(path.as_bytes(), start),
+                    (u64::from_le_bytes(head), taken),
+                    "{path:?} from {start}"
+                );
             }
         }
     }

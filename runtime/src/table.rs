@@ -91,22 +91,20 @@ struct Scan {
 fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
     let mut h = seed ^ u64::from(node).wrapping_mul(K);
     let (word, taken) = word_at(bytes, start);
-    // Most segments end in their first word: its masked bytes are both the head and the last
-    // bytes hashed, so the mask is computed once.
+    // Most segments end in their first word, which is then both the head and the last word.
     let (head, end, last) = if taken < 8 {
-        let head = word & below(taken);
-        (head, start + taken, head)
+        (word, start + taken, word)
     } else {
         // A whole word: the head is all of it.
-        let head = word;
         let mut at = start;
         let (mut word, mut taken) = (word, taken);
+        let head = word;
         while taken == 8 {
             h = (h ^ word).wrapping_mul(K).rotate_left(31);
             at += 8;
             (word, taken) = word_at(bytes, at);
         }
-        (head, at + taken, word & below(taken))
+        (head, at + taken, word)
     };
     // The last word holds fewer than eight of the segment's bytes, so its high byte is free
     // for the length (so that keys differing only by trailing NUL bytes hash apart). One
@@ -118,12 +116,6 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
         hash: (h ^ last ^ length).wrapping_mul(K),
         head,
     }
-}
-
-/// The mask of the low `bytes` bytes of a word (`bytes` < 8).
-#[inline(always)]
-fn below(bytes: usize) -> u64 {
-    (1u64 << (8 * bytes)) - 1
 }
 
 /// Where a walk is: the request and what it found so far.
