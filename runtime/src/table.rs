@@ -23,7 +23,8 @@ pub const NO_PARENT: u32 = u32::MAX;
 /// `[leaves, catch_alls, leaves_end, params, params_end, captured, filter low, filter high]`,
 /// where `leaves..catch_alls` are the routes that end at the node, `catch_alls..leaves_end` the
 /// routes whose catch-all takes the rest of the path from the node's next segment (both index
-/// `routes` and `masks`), `params..params_end` the parameter children in priority order (in
+/// `leaves`, whose entries are a route's method mask and its index in the route files, together
+/// so that one read gets both), `params..params_end` the parameter children in priority order (in
 /// `params`), `captured` the capture slot of the node's parameter or catch-all child, and
 /// `filter` a 64-bit filter of the node's literal children: bit [`filter_bit`] of each child's
 /// hash is set, so that a segment whose bit is clear (most parameter values) skips the hash
@@ -47,8 +48,7 @@ pub struct Tree {
     displacements: &'static [u32],
     seed: u64,
     params: &'static [[u32; PARAM_FIELDS]],
-    routes: &'static [u32],
-    masks: &'static [u64],
+    leaves: &'static [(u64, u32)],
     text: &'static str,
 }
 
@@ -145,8 +145,7 @@ impl Tree {
         displacements: &'static [u32],
         seed: u64,
         params: &'static [u32],
-        routes: &'static [u32],
-        masks: &'static [u64],
+        leaves: &'static [(u64, u32)],
         text: &'static str,
     ) -> Tree {
         // Records as fixed-size arrays: one bounds check each, on the record's number.
@@ -156,8 +155,7 @@ impl Tree {
             displacements,
             seed,
             params: params.as_chunks().0,
-            routes,
-            masks,
+            leaves,
             text,
         }
     }
@@ -320,10 +318,10 @@ impl Tree {
         Some(child as usize)
     }
 
-    /// The first of `routes[from..to]` whose mask meets the method; records the others' masks.
+    /// The first route of `leaves[from..to]` whose mask meets the method; records the others'
+    /// masks.
     fn first_allowed(&self, from: u32, to: u32, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        let (from, to) = (from as usize, to as usize);
-        for (&route, &mask) in self.routes[from..to].iter().zip(&self.masks[from..to]) {
+        for &(mask, route) in &self.leaves[from as usize..to as usize] {
             if walk.method & mask != 0 {
                 return Some(route);
             }

@@ -159,20 +159,19 @@ pub(super) fn tree(
         lit(displacements.len()),
     );
     let seed = placement.seed;
-    let route_ids: Vec<Literal> = (flat.routes.iter())
-        .map(|&index| Literal::u32_unsuffixed(u32_of(index)))
-        .collect();
     // A conditional route that the build leaves out gets an empty mask: it then matches no
     // method and adds none to a 405's `Allow`, as if it were not in the tree.
-    let masks = flat.routes.iter().map(|&index| {
+    let leaves = flat.routes.iter().map(|&index| {
         let route = &router.routes[index];
         let mask = mask_lit(router.method_mask(route));
-        match cfg_predicate(route) {
+        let mask = match cfg_predicate(route) {
             Some(predicate) => quote!(if ::core::cfg!(#predicate) { #mask } else { 0 }),
             None => quote!(#mask),
-        }
+        };
+        let id = Literal::u32_unsuffixed(u32_of(index));
+        quote!((#mask, #id))
     });
-    let route_count = lit(route_ids.len());
+    let leaf_count = lit(flat.routes.len());
     // The text in pieces of about 1 KB, so the plain printer keeps lines short (it breaks
     // after the commas of a bracketed macro call).
     let mut pieces = Vec::new();
@@ -197,11 +196,10 @@ pub(super) fn tree(
         static LITERALS: [u32; #literal_count] = [#(#literals),*];
         static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
         static PARAMS: [u32; #param_count] = [#(#params),*];
-        static TREE_ROUTES: [u32; #route_count] = [#(#route_ids),*];
-        static TREE_MASKS: [u64; #route_count] = [#(#masks),*];
+        static LEAVES: [(u64, u32); #leaf_count] = [#(#leaves),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
-            &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &TREE_ROUTES, &TREE_MASKS, #text,
+            &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text,
         );
         #route_of
         #(#constructors)*
