@@ -126,13 +126,14 @@ struct Walk<'w, 'p> {
     allowed: &'w mut u64,
 }
 
-/// What [`Tree::parameter_child`] found.
+/// The outcome of trying a child of a node ([`Tree::follow`]) or all its parameter children
+/// ([`Tree::parameter_child`]).
 enum Next {
     /// The walk found this route.
     Found(u32),
     /// The walk goes on with this node (its number and record) on the next segment.
     Dispatch(usize, &'static Record),
-    /// Nothing matched below the node.
+    /// Nothing matched there: try the next candidate.
     Fail,
 }
 
@@ -207,20 +208,13 @@ impl Tree {
                 if filter & filter_bit(scan.hash) != 0
                     && let Some(child) = self.literal_child(node as u32, &scan, bytes, start)
                 {
-                    let record = &self.nodes[child];
-                    if scan.end == bytes.len() {
-                        if let Some(route) = self.first_allowed(record[0], record[1], walk) {
-                            return Some(route);
+                    match self.follow(child, scan.end, only_literals(fields), walk) {
+                        Next::Found(route) => return Some(route),
+                        Next::Dispatch(child, record) => {
+                            (node, fields, start) = (child, record, scan.end + 1);
+                            continue;
                         }
-                    } else if only_literals(fields) {
-                        // Nothing else to try here: a child without children of its own
-                        // fails on the next segment.
-                        (node, fields, start) = (child, record, scan.end + 1);
-                        continue;
-                    } else if has_children(record)
-                        && let Some(route) = self.dispatch(child, record, scan.end + 1, walk)
-                    {
-                        return Some(route);
+                        Next::Fail => {}
                     }
                 }
                 scan.end
@@ -233,9 +227,31 @@ impl Tree {
         }
     }
 
+    /// Tries `child`, a child of the node being dispatched whose segment ends at `end` (the end
+    /// of the path, or the `/` before the next segment). The last candidate of a node (`last`)
+    /// is not followed by a call but handed back to the caller's loop, with its record: nothing
+    /// remains to backtrack to, and a child without children of its own fails there on the
+    /// next segment.
+    #[inline(always)]
+    fn follow(&self, child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
+        let record = &self.nodes[child];
+        if end == walk.path.len() {
+            let route = self.first_allowed(record[0], record[1], walk);
+            return route.map_or(Next::Fail, Next::Found);
+        }
+        if last {
+            return Next::Dispatch(child, record);
+        }
+        if has_children(record)
+            && let Some(route) = self.dispatch(child, record, end + 1, walk)
+        {
+            return Next::Found(route);
+        }
+        Next::Fail
+    }
+
     /// Tries the parameter children of the node whose record is `fields`, then its
-    /// catch-alls, on the segment `start..end`. Out of line, so that the literal walk above
-    /// keeps its values in registers.
+    /// catch-alls, on the segment `start..end`.
     #[inline(always)]
     fn parameter_child(
         &self,
@@ -273,19 +289,10 @@ impl Tree {
             };
             let Some(value) = value else { continue };
             walk.caps[slot] = value;
-            let child = child as usize;
-            let record = &self.nodes[child];
-            if end == path.len() {
-                if let Some(route) = self.first_allowed(record[0], record[1], walk) {
-                    return Next::Found(route);
-                }
-            } else if at + 1 == params_end && !catch_alls {
-                // The last candidate: the caller's loop follows it.
-                return Next::Dispatch(child, record);
-            } else if has_children(record)
-                && let Some(route) = self.dispatch(child, record, end + 1, walk)
-            {
-                return Next::Found(route);
+            let last = at + 1 == params_end && !catch_alls;
+            match self.follow(child as usize, end, last, walk) {
+                Next::Fail => {}
+                found_or_next => return found_or_next,
             }
         }
         if catch_alls && start < path.len() {
