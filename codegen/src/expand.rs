@@ -1115,8 +1115,7 @@ impl TreeEmitter<'_> {
         code.extend(literal_dispatch(&statics));
         if !node.params.is_empty() {
             code.extend(quote! {
-                let seg_end = ::routegen::__private::segment_end(path, start);
-                let seg = &path[start..seg_end];
+                let (seg, seg_end) = ::routegen::__private::segment(path, start);
             });
         }
         let slot = lit(node.captured);

@@ -126,6 +126,17 @@ pub fn segment_end(path: &str, start: usize) -> usize {
     end
 }
 
+/// The segment that starts at `start` and the index where it ends (the next `/`, or the
+/// path's length).
+#[inline(always)]
+pub fn segment(path: &str, start: usize) -> (&str, usize) {
+    // One slice from `start` (its bounds and character boundary checked once), then a split at
+    // the end the scan found: cheaper than `&path[start..end]`, which checks both ends again.
+    let rest = &path[start..];
+    let len = segment_end(rest, 0);
+    (rest.split_at(len).0, start + len)
+}
+
 /// The classic "has zero byte" test on `word` xor `////////`: its lowest set bit is the high
 /// bit of the first `/` byte of `word` (borrows only ever mark bytes above a true zero byte),
 /// and it is zero when `word` has no `/`.
@@ -274,6 +285,11 @@ mod tests {
                     .find(|&i| path.as_bytes()[i] == b'/')
                     .unwrap_or(len);
                 assert_eq!(segment_end(path, start), expected, "{path:?} from {start}");
+                assert_eq!(
+                    segment(path, start),
+                    (&path[start..expected], expected),
+                    "{path:?} from {start}"
+                );
                 // The tables' scan reads the same segment a word at a time.
                 let taken = (expected - start).min(8);
                 let mut head = [0; 8];

@@ -217,8 +217,7 @@ pub fn recognize<'p>(
                         *allowed |= 0x5;
                     } else {
                         let start = end + 1;
-                        let seg_end = ::routegen::__private::segment_end(path, start);
-                        let seg = &path[start..seg_end];
+                        let (seg, seg_end) = ::routegen::__private::segment(path, start);
                         if !seg.is_empty() {
                             caps[0] = seg;
                             {
@@ -277,8 +276,7 @@ pub fn recognize<'p>(
                     let end = seg_end;
                     if end < path.len() {
                         let start = end + 1;
-                        let seg_end = ::routegen::__private::segment_end(path, start);
-                        let seg = &path[start..seg_end];
+                        let (seg, seg_end) = ::routegen::__private::segment(path, start);
                         if seg.len() > 8 && seg.starts_with("img-")
                             && seg.ends_with(".png")
                         {
