@@ -539,50 +539,128 @@ fn meta_tokens(value: &MetaValue) -> TokenStream {
     }
 }
 
+/// `ROUTES`, and the `ROUTE_TABLE` its entries index into: every name and pattern in one string,
+/// the distinct method sets and files once each, and the few routes' handler, middleware and
+/// meta in a list of their own. An entry is then integers and one reference; with a reference
+/// per string it took about 190 bytes of binary a route, relocations included, at 10,000 routes
+/// (BENCHMARKS.md, "Build cost").
 fn routes_static(routes: &[Route]) -> TokenStream {
     let count = route_count(routes);
-    let infos = routes.iter().map(|route| {
+    let mut text = String::new();
+    let mut method_sets = Interned::default();
+    let mut files = Interned::default();
+    let mut extras = Interned::default();
+    let mut extras_tokens = Vec::new();
+    let mut infos = Vec::with_capacity(routes.len());
+    for route in routes {
+        let name = u32_lit(text.len());
+        text.push_str(&route.name);
+        let pattern = u32_lit(text.len());
+        text.push_str(&route.pattern_text);
+        let end = u32_lit(text.len());
+        let methods = route.methods.as_deref().unwrap_or_default();
+        let methods = u32_lit(method_sets.index_of(methods));
+        let file = u32_lit(files.index_of(route.file.as_str()));
+        let line = u32_lit(route.line);
+        let column = u32_lit(route.column);
         let cfg = cfg_attr(route);
-        let name = &route.name;
-        let pattern = &route.pattern_text;
-        let methods = route.methods.iter().flatten().map(|m| method_tokens(m));
+        let info = quote! {
+            ::routegen::RouteInfo::__at(&ROUTE_TABLE, [#name, #pattern, #end, #methods, #file, #line, #column])
+        };
+        if route.handler.is_none() && route.middleware.is_empty() && route.meta.is_empty() {
+            infos.push(quote!(#cfg #info));
+            continue;
+        }
         let handler = match &route.handler {
             Some(h) => quote!(::core::option::Option::Some(#h)),
             None => quote!(::core::option::Option::None),
         };
-        let file = &route.file;
-        let line = route.line as u32;
-        let column = route.column as u32;
         let middleware = &route.middleware;
         let meta = route.meta.iter().map(|(k, v)| {
             let v = meta_tokens(v);
             quote!((#k, #v))
         });
-        // Most routes have no handler, middleware or meta: a shorter constructor, and no empty
-        // `&[]` to type-check, which cost rustc 4 s of a 10 s debug build at 10,000 routes.
-        if route.handler.is_none() && middleware.is_empty() && route.meta.is_empty() {
-            let methods = if route.methods.as_ref().is_none_or(Vec::is_empty) {
-                quote!(::routegen::__private::ANY_METHOD)
-            } else {
-                quote!(&[#(#methods),*])
-            };
-            return quote! {
-                #cfg ::routegen::RouteInfo::__route(#name, #pattern, #methods, #file, #line, #column)
-            };
+        // Routes of one group often share their middleware and meta: those share an entry.
+        let route_extras = quote! {
+            ::routegen::__private::RouteExtras::__new(#handler, &[#(#middleware),*], &[#(#meta),*])
+        };
+        let index = extras.index_of(route_extras.to_string());
+        if index == extras_tokens.len() {
+            extras_tokens.push(route_extras);
         }
-        quote! {
-            #cfg ::routegen::RouteInfo::__new(
-                #name, #pattern, &[#(#methods),*], #handler, #file, #line, #column,
-                &[#(#middleware),*], &[#(#meta),*],
-            )
+        let index = u32_lit(index);
+        infos.push(quote!(#cfg #info.__with_extras(#index)));
+    }
+    let text = long_str(&text);
+    let files = files.items;
+    let method_sets = method_sets.items.iter().map(|methods| {
+        if methods.is_empty() {
+            quote!(::routegen::__private::ANY_METHOD)
+        } else {
+            let methods = methods.iter().map(|m| method_tokens(m));
+            quote!(&[#(#methods),*])
         }
     });
     quote! {
+        /// What the entries of [`ROUTES`] point into.
+        #[allow(dead_code)]
+        static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
+            #text,
+            &[#(#method_sets),*],
+            &[#(#files),*],
+            &[#(#extras_tokens),*],
+        );
+
         /// Every route of the route files, in declaration order: the position of a route here is
         /// its `index()`.
         #[allow(dead_code)]
         pub static ROUTES: [::routegen::RouteInfo; #count] = [#(#infos),*];
     }
+}
+
+/// Distinct items in the order first seen, each with its index.
+struct Interned<T> {
+    items: Vec<T>,
+    index: BTreeMap<T, usize>,
+}
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Interned {
+            items: Vec::new(),
+            index: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T: Ord + Clone> Interned<T> {
+    fn index_of(&mut self, item: T) -> usize {
+        *self.index.entry(item.clone()).or_insert_with(|| {
+            self.items.push(item);
+            self.items.len() - 1
+        })
+    }
+}
+
+/// A long string as `concat!` of pieces of about 1 KB, so the plain printer keeps lines short (it
+/// breaks after the commas of a bracketed macro call).
+fn long_str(text: &str) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(1024);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        pieces.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    quote!(::core::concat![#(#pieces),*])
+}
+
+/// An offset or index into `ROUTE_TABLE`, a line or a column, as the `u32` an entry stores it in.
+fn u32_lit(n: usize) -> Literal {
+    Literal::u32_unsuffixed(u32::try_from(n).expect("route files hold less than 4 GiB of text"))
 }
 
 fn handler_checks(routes: &[Route]) -> TokenStream {

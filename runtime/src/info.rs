@@ -1,95 +1,158 @@
 //! Introspection: what the generated `ROUTES` table says about each route.
 
+use core::fmt;
+
 use crate::Method;
 
 /// Everything the route files said about one route, as a `'static` table entry.
 ///
 /// The generated `static ROUTES: [routegen::RouteInfo; N]` holds one per route, in the order of
 /// the `Route` enum; `Route::info()` returns a matched route's entry.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// An entry is 40 bytes of offsets and indices into its module's shared text and lists, with one
+/// reference of its own: in a position-independent binary every reference in a static costs a
+/// 24-byte relocation besides its own 8 or 16 bytes, and an entry of five references took
+/// 120 bytes plus 72 of relocations (BENCHMARKS.md, "Build cost").
+#[derive(Clone, Copy)]
 pub struct RouteInfo {
-    name: &'static str,
-    pattern: &'static str,
-    methods: &'static [Method],
-    handler: Option<&'static str>,
-    file: &'static str,
+    table: &'static RouteTable,
+    /// `table.text[name..pattern]` is the name, `table.text[pattern..end]` the pattern.
+    name: u32,
+    pattern: u32,
+    end: u32,
+    /// Index into `table.method_sets`.
+    methods: u32,
+    /// Index into `table.files`.
+    file: u32,
     line: u32,
     column: u32,
+    /// Index into `table.extras`, or [`NO_EXTRAS`] for a route without handler, middleware or
+    /// meta (most routes).
+    extras: u32,
+}
+
+/// [`RouteInfo`]'s `extras` of a route without handler, middleware or meta.
+const NO_EXTRAS: u32 = u32::MAX;
+
+/// What the `ROUTES` entries of one generated module share: the text of every route's name and
+/// pattern, one after the other, and the distinct method sets, files and extras they index.
+/// Used by generated code only.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RouteTable {
+    text: &'static str,
+    method_sets: &'static [&'static [Method]],
+    files: &'static [&'static str],
+    extras: &'static [RouteExtras],
+}
+
+impl RouteTable {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    pub const fn __new(
+        text: &'static str,
+        method_sets: &'static [&'static [Method]],
+        files: &'static [&'static str],
+        extras: &'static [RouteExtras],
+    ) -> Self {
+        RouteTable {
+            text,
+            method_sets,
+            files,
+            extras,
+        }
+    }
+}
+
+/// What few routes have: a handler path, middleware, meta. Used by generated code only.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RouteExtras {
+    handler: Option<&'static str>,
     middleware: &'static [&'static str],
     meta: &'static [(&'static str, MetaValue)],
 }
 
-impl RouteInfo {
-    /// Used by generated code only; the arguments follow the accessor methods' order.
+impl RouteExtras {
+    /// Used by generated code only.
     #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
     pub const fn __new(
-        name: &'static str,
-        pattern: &'static str,
-        methods: &'static [Method],
         handler: Option<&'static str>,
-        file: &'static str,
-        line: u32,
-        column: u32,
         middleware: &'static [&'static str],
         meta: &'static [(&'static str, MetaValue)],
     ) -> Self {
-        RouteInfo {
-            name,
-            pattern,
-            methods,
+        RouteExtras {
             handler,
-            file,
-            line,
-            column,
             middleware,
             meta,
         }
     }
+}
 
-    /// [`__new`](Self::__new) for a route without handler, middleware or meta: generated code
-    /// only.
+impl RouteInfo {
+    /// Used by generated code only. `fields` is `[name, pattern, end, methods, file, line,
+    /// column]`: the offsets in `table`'s text where the name starts, the pattern starts (the
+    /// name ends) and the pattern ends, the indices of the method set and the file, and the
+    /// position of the declaration. The route has no extras until
+    /// [`__with_extras`](Self::__with_extras).
     #[doc(hidden)]
-    pub const fn __route(
-        name: &'static str,
-        pattern: &'static str,
-        methods: &'static [Method],
-        file: &'static str,
-        line: u32,
-        column: u32,
-    ) -> Self {
-        RouteInfo::__new(name, pattern, methods, None, file, line, column, &[], &[])
+    pub const fn __at(table: &'static RouteTable, fields: [u32; 7]) -> Self {
+        let [name, pattern, end, methods, file, line, column] = fields;
+        RouteInfo {
+            table,
+            name,
+            pattern,
+            end,
+            methods,
+            file,
+            line,
+            column,
+            extras: NO_EXTRAS,
+        }
+    }
+
+    /// Used by generated code only: the entry, with the table's extras at `index`.
+    #[doc(hidden)]
+    pub const fn __with_extras(self, index: u32) -> Self {
+        RouteInfo {
+            extras: index,
+            ..self
+        }
     }
 
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
-        self.name
+        text_between(self.table.text, self.name, self.pattern)
     }
 
     /// The full pattern, with the prefixes of its file and groups applied (`/devices/{id}`).
     pub const fn pattern(&self) -> &'static str {
-        self.pattern
+        text_between(self.table.text, self.pattern, self.end)
     }
 
     /// The methods the route accepts; empty when it accepts any method.
     pub const fn methods(&self) -> &'static [Method] {
-        self.methods
+        self.table.method_sets[self.methods as usize]
     }
 
     /// Whether the route accepts `method`.
     pub fn allows(&self, method: Method) -> bool {
-        self.methods.is_empty() || self.methods.contains(&method)
+        let methods = self.methods();
+        methods.is_empty() || methods.contains(&method)
     }
 
     /// The route's `handler` path as written (`crate::handlers::status`), if it has one.
     pub const fn handler(&self) -> Option<&'static str> {
-        self.handler
+        match self.extras() {
+            Some(extras) => extras.handler,
+            None => None,
+        }
     }
 
     /// The route file that declares the route, relative to the crate's manifest directory when
     /// it lies inside it.
     pub const fn file(&self) -> &'static str {
-        self.file
+        self.table.files[self.file as usize]
     }
 
     /// The line (1-based) of the route's declaration in [`file`](Self::file).
@@ -105,18 +168,69 @@ impl RouteInfo {
     /// The middleware names, outermost first: the file's, then each enclosing group's, then the
     /// route's own (a group with `inherit_middleware = false` drops what came before it).
     pub const fn middleware(&self) -> &'static [&'static str] {
-        self.middleware
+        match self.extras() {
+            Some(extras) => extras.middleware,
+            None => &[],
+        }
     }
 
     /// The merged `meta` table: file, then groups, then the route (inner keys override outer
     /// ones), sorted by key.
     pub const fn meta(&self) -> &'static [(&'static str, MetaValue)] {
-        self.meta
+        match self.extras() {
+            Some(extras) => extras.meta,
+            None => &[],
+        }
     }
 
     /// The value of one `meta` key.
     pub fn meta_value(&self, key: &str) -> Option<&'static MetaValue> {
-        self.meta.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.meta().iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    const fn extras(&self) -> Option<&'static RouteExtras> {
+        if self.extras == NO_EXTRAS {
+            None
+        } else {
+            Some(&self.table.extras[self.extras as usize])
+        }
+    }
+}
+
+/// `text[start..end]`, in a `const fn`: the generator puts every offset on a character boundary.
+const fn text_between(text: &'static str, start: u32, end: u32) -> &'static str {
+    text.split_at(end as usize).0.split_at(start as usize).1
+}
+
+/// Two entries are equal when everything they say is, whichever tables they point into.
+impl PartialEq for RouteInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+            && self.pattern() == other.pattern()
+            && self.methods() == other.methods()
+            && self.handler() == other.handler()
+            && self.file() == other.file()
+            && self.line == other.line
+            && self.column == other.column
+            && self.middleware() == other.middleware()
+            && self.meta() == other.meta()
+    }
+}
+
+/// The fields a derive would show if the entry held its values itself.
+impl fmt::Debug for RouteInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RouteInfo")
+            .field("name", &self.name())
+            .field("pattern", &self.pattern())
+            .field("methods", &self.methods())
+            .field("handler", &self.handler())
+            .field("file", &self.file())
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("middleware", &self.middleware())
+            .field("meta", &self.meta())
+            .finish()
     }
 }
 
@@ -163,5 +277,71 @@ impl MetaValue {
             MetaValue::Boolean(b) => Some(*b),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+
+    use super::*;
+
+    static EXTRAS: [RouteExtras; 1] = [RouteExtras::__new(
+        Some("crate::h"),
+        &["auth"],
+        &[("qos", MetaValue::Integer(1))],
+    )];
+    static TABLE: RouteTable = RouteTable::__new(
+        "health/healthstatus/devices/{id}",
+        &[&[], &[Method::GET]],
+        &["routes/a.toml"],
+        &EXTRAS,
+    );
+    // The same routes, their text in another order and with something before it.
+    static OTHER: RouteTable = RouteTable::__new(
+        "xstatus/devices/{id}health/health",
+        &[&[Method::GET], &[]],
+        &["routes/b.toml", "routes/a.toml"],
+        &EXTRAS,
+    );
+
+    #[test]
+    fn an_entry_reads_its_fields_from_the_table() {
+        let status = RouteInfo::__at(&TABLE, [13, 19, 32, 1, 0, 7, 3]).__with_extras(0);
+        assert_eq!(status.name(), "status");
+        assert_eq!(status.pattern(), "/devices/{id}");
+        assert_eq!(status.methods(), &[Method::GET]);
+        assert!(status.allows(Method::GET) && !status.allows(Method::POST));
+        assert_eq!(status.file(), "routes/a.toml");
+        assert_eq!((status.line(), status.column()), (7, 3));
+        assert_eq!(status.handler(), Some("crate::h"));
+        assert_eq!(status.middleware(), &["auth"]);
+        assert_eq!(status.meta_value("qos"), Some(&MetaValue::Integer(1)));
+
+        let health = RouteInfo::__at(&TABLE, [0, 6, 13, 0, 0, 1, 1]);
+        assert_eq!((health.name(), health.pattern()), ("health", "/health"));
+        assert!(health.methods().is_empty() && health.allows(Method::DELETE));
+        assert_eq!(health.handler(), None);
+        assert!(health.middleware().is_empty() && health.meta().is_empty());
+    }
+
+    #[test]
+    fn equality_and_debug_see_the_values_not_the_offsets() {
+        let here = RouteInfo::__at(&TABLE, [13, 19, 32, 1, 0, 7, 3]).__with_extras(0);
+        let there = RouteInfo::__at(&OTHER, [1, 7, 20, 0, 1, 7, 3]).__with_extras(0);
+        assert_eq!(here, there);
+        assert_ne!(here, RouteInfo::__at(&OTHER, [1, 7, 20, 0, 1, 7, 3]));
+        assert_ne!(
+            here,
+            RouteInfo::__at(&OTHER, [1, 7, 20, 0, 0, 7, 3]).__with_extras(0)
+        );
+        assert_eq!(format!("{here:?}"), format!("{there:?}"));
+        assert_eq!(
+            format!("{here:?}"),
+            "RouteInfo { name: \"status\", pattern: \"/devices/{id}\", methods: [GET], \
+             handler: Some(\"crate::h\"), file: \"routes/a.toml\", line: 7, column: 3, \
+             middleware: [\"auth\"], meta: [(\"qos\", Integer(1))] }"
+        );
     }
 }

@@ -15,7 +15,7 @@ use routegen::__private::{
     LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit, literal_key,
 };
 
-use super::{cfg_attr, cfg_predicate, from_captures, lit, mask_lit};
+use super::{cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
 use crate::compile::Node;
 use crate::model::Router;
 use crate::phf::{self, Placement};
@@ -172,19 +172,7 @@ pub(super) fn tree(
         quote!((#mask, #id))
     });
     let leaf_count = lit(flat.routes.len());
-    // The text in pieces of about 1 KB, so the plain printer keeps lines short (it breaks
-    // after the commas of a bracketed macro call).
-    let mut pieces = Vec::new();
-    let mut rest = flat.text.as_str();
-    while !rest.is_empty() {
-        let mut end = rest.len().min(1024);
-        while !rest.is_char_boundary(end) {
-            end -= 1;
-        }
-        pieces.push(&rest[..end]);
-        rest = &rest[end..];
-    }
-    let text = quote!(::core::concat![#(#pieces),*]);
+    let text = long_str(&flat.text);
     let slots = lit(capture_slots);
 
     let mut constructed: Vec<usize> = flat.routes.clone();

@@ -110,67 +110,49 @@ impl ::core::fmt::Display for Route<'_> {
         )
     }
 }
+/// What the entries of [`ROUTES`] point into.
+#[allow(dead_code)]
+static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
+    ::core::concat![
+        "device_list/devicesdevice_status/devices/{device_id}/statusdevice_file/devices/{device_id}/files/{*path}image/img/img-{id}.pngimage_any/img/{name}health/health"
+    ],
+    &[
+        &[::routegen::Method::GET, ::routegen::Method::POST],
+        &[::routegen::Method::GET],
+        ::routegen::__private::ANY_METHOD,
+        &[::routegen::Method::from_static("PURGE")],
+    ],
+    &["routes/basic/devices.toml", "routes/basic/nested/media.toml"],
+    &[
+        ::routegen::__private::RouteExtras::__new(
+            ::core::option::Option::None,
+            &["auth"],
+            &[("qos", ::routegen::MetaValue::Integer(1))],
+        ),
+        ::routegen::__private::RouteExtras::__new(
+            ::core::option::Option::Some("crate::handlers::status"),
+            &["auth"],
+            &[("qos", ::routegen::MetaValue::Integer(1))],
+        ),
+        ::routegen::__private::RouteExtras::__new(
+            ::core::option::Option::None,
+            &["auth", "rate_limit"],
+            &[("qos", ::routegen::MetaValue::Integer(2))],
+        ),
+    ],
+);
 /// Every route of the route files, in declaration order: the position of a route here is
 /// its `index()`.
 #[allow(dead_code)]
 pub static ROUTES: [::routegen::RouteInfo; 6] = [
-    ::routegen::RouteInfo::__new(
-        "device_list",
-        "/devices",
-        &[::routegen::Method::GET, ::routegen::Method::POST],
-        ::core::option::Option::None,
-        "routes/basic/devices.toml",
-        6u32,
-        1u32,
-        &["auth"],
-        &[("qos", ::routegen::MetaValue::Integer(1))],
-    ),
-    ::routegen::RouteInfo::__new(
-        "device_status",
-        "/devices/{device_id}/status",
-        &[::routegen::Method::GET],
-        ::core::option::Option::Some("crate::handlers::status"),
-        "routes/basic/devices.toml",
-        11u32,
-        1u32,
-        &["auth"],
-        &[("qos", ::routegen::MetaValue::Integer(1))],
-    ),
-    ::routegen::RouteInfo::__new(
-        "device_file",
-        "/devices/{device_id}/files/{*path}",
-        &[],
-        ::core::option::Option::None,
-        "routes/basic/devices.toml",
-        20u32,
-        3u32,
-        &["auth", "rate_limit"],
-        &[("qos", ::routegen::MetaValue::Integer(2))],
-    ),
-    ::routegen::RouteInfo::__route(
-        "image",
-        "/img/img-{id}.png",
-        ::routegen::__private::ANY_METHOD,
-        "routes/basic/nested/media.toml",
-        1u32,
-        1u32,
-    ),
-    ::routegen::RouteInfo::__route(
-        "image_any",
-        "/img/{name}",
-        &[::routegen::Method::from_static("PURGE")],
-        "routes/basic/nested/media.toml",
-        5u32,
-        1u32,
-    ),
-    ::routegen::RouteInfo::__route(
-        "health",
-        "/health",
-        ::routegen::__private::ANY_METHOD,
-        "routes/basic/nested/media.toml",
-        10u32,
-        1u32,
-    ),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [0, 11, 19, 0, 0, 6, 1]).__with_extras(0),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [19, 32, 59, 1, 0, 11, 1])
+        .__with_extras(1),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [59, 70, 104, 2, 0, 20, 3])
+        .__with_extras(2),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [104, 109, 126, 2, 1, 1, 1]),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [126, 135, 146, 3, 1, 5, 1]),
+    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [146, 152, 159, 2, 1, 10, 1]),
 ];
 /// Finds the highest-priority route whose pattern matches `path` and that accepts
 /// `method`. Priority at each segment: static text, then a parameter with literal text
