@@ -9,26 +9,34 @@
 use crate::__private::{segment_end, slot, word_at};
 
 /// `u32`s per node in [`Tree::nodes`].
-pub const NODE_FIELDS: usize = 8;
+pub const NODE_FIELDS: usize = 4;
 /// `u32`s per slot of the literal children's hash table, [`Tree::literals`].
 pub const LITERAL_FIELDS: usize = 6;
+/// The flag of a node's `params` field (see [`Tree`]) that says it has parameter children or
+/// catch-alls.
+pub const HAS_PARAMS: u32 = 1 << 31;
 /// `u32`s per parameter child in [`Tree::params`].
-pub const PARAM_FIELDS: usize = 5;
+pub const PARAM_FIELDS: usize = 6;
 /// The parent of an empty slot of [`Tree::literals`]: no node has this number.
 pub const NO_PARENT: u32 = u32::MAX;
 
 /// A segment tree as static arrays. Node 0 is the root; its first segment starts at byte 0.
 ///
-/// Each node is [`NODE_FIELDS`] `u32`s of `nodes`:
-/// `[leaves, catch_alls, leaves_end, params, params_end, captured, filter low, filter high]`,
-/// where `leaves..catch_alls` are the routes that end at the node, `catch_alls..leaves_end` the
-/// routes whose catch-all takes the rest of the path from the node's next segment (both index
-/// `leaves`, whose entries are a route's method mask and its index in the route files, together
-/// so that one read gets both), `params..params_end` the parameter children in priority order (in
-/// `params`), `captured` the capture slot of the node's parameter or catch-all child, and
-/// `filter` a 64-bit filter of the node's literal children: bit [`filter_bit`] of each child's
-/// hash is set, so that a segment whose bit is clear (most parameter values) skips the hash
-/// table, and a node without literal children has an empty filter.
+/// Each node is [`NODE_FIELDS`] `u32`s of `nodes`, `[leaves, catch_alls, params, filter]`:
+/// 16 bytes, so that four share a cache line. A node's ranges end where the next node's begin
+/// (nodes are numbered in the order their ranges are written, and `nodes` ends with one record
+/// past the last node to close them):
+/// - `leaves..catch_alls` are the routes that end at the node, and `catch_alls` to the next
+///   node's `leaves` the routes whose catch-all takes the rest of the path from the node's next
+///   segment. Both index `leaves`, whose entries are a route's method mask, its index in the
+///   route files and, for a catch-all, its capture slot: one read gets them all.
+/// - `params` to the next node's `params` are the parameter children in priority order (in
+///   `params`). The top bit is not part of the index but the flag [`HAS_PARAMS`], set when the
+///   node has parameter children or catch-alls, so that a walk down literals never reads the
+///   next record.
+/// - `filter` is a 32-bit filter of the node's literal children: bit [`filter_bit`] of each
+///   child's hash is set, so that a segment whose bit is clear (most parameter values) skips
+///   the hash table, and a node without literal children has an empty filter.
 ///
 /// The literal children of every node share one hash table (hash and displace, as the static
 /// routes' table): the key is the parent's number and the segment's text, hashed by
@@ -39,8 +47,8 @@ pub const NO_PARENT: u32 = u32::MAX;
 /// child is then one hash, two array reads and a word comparison, however many siblings it has,
 /// and reads `text` only for segments longer than a word.
 ///
-/// A parameter child is `[prefix start, prefix end, suffix start, suffix end, child node]` with
-/// the affixes in `text`, a plain parameter having an empty prefix and suffix.
+/// A parameter child is `[prefix start, prefix end, suffix start, suffix end, child node, capture
+/// slot]` with the affixes in `text`, a plain parameter having an empty prefix and suffix.
 #[derive(Debug)]
 pub struct Tree {
     nodes: &'static [Record],
@@ -48,7 +56,7 @@ pub struct Tree {
     displacements: &'static [u32],
     seed: u64,
     params: &'static [[u32; PARAM_FIELDS]],
-    leaves: &'static [(u64, u32)],
+    leaves: &'static [(u64, u32, u32)],
     text: &'static str,
 }
 
@@ -68,9 +76,9 @@ pub fn literal_key(parent: u32, text: &str, seed: u64) -> (u64, u64) {
 }
 
 /// The bit of a node's literal filter that a segment with this hash sets (see [`Tree`]): the
-/// top six bits of the hash, its best mixed.
-pub fn filter_bit(hash: u64) -> u64 {
-    1 << (hash >> 58)
+/// top five bits of the hash, its best mixed.
+pub fn filter_bit(hash: u64) -> u32 {
+    1 << (hash >> 59)
 }
 
 /// A segment as [`scan_segment`] read it.
@@ -138,7 +146,8 @@ enum Next {
 }
 
 impl Tree {
-    /// The tree of the generated arrays (see [`Tree`]).
+    /// The tree of the generated arrays (see [`Tree`]); `nodes` holds one record past the last
+    /// node.
     #[allow(clippy::too_many_arguments)]
     pub const fn __new(
         nodes: &'static [u32],
@@ -146,7 +155,7 @@ impl Tree {
         displacements: &'static [u32],
         seed: u64,
         params: &'static [u32],
-        leaves: &'static [(u64, u32)],
+        leaves: &'static [(u64, u32, u32)],
         text: &'static str,
     ) -> Tree {
         // Records as fixed-size arrays: one bounds check each, on the record's number.
@@ -186,10 +195,10 @@ impl Tree {
     }
 
     /// Tries the children of `node` (whose record is `fields`) on the segment starting at
-    /// `start`: the literal child with the segment's text, then the parameter children in
-    /// order, then the catch-alls. The last candidate of a node is followed in this loop
-    /// rather than by a call, with the record already read: on a typical path only a literal
-    /// tried before a parameter costs a call.
+    /// `start`: the literal child with the
+    /// segment's text, then the parameter children in order, then the catch-alls. The last
+    /// candidate of a node is followed in this loop rather than by a call, with the record
+    /// already read: on a typical path only a literal tried before a parameter costs a call.
     fn dispatch(
         &self,
         mut node: usize,
@@ -199,7 +208,7 @@ impl Tree {
     ) -> Option<u32> {
         let bytes = walk.path.as_bytes();
         loop {
-            let filter = u64::from(fields[6]) | u64::from(fields[7]) << 32;
+            let filter = fields[3];
             let end = if filter == 0 {
                 segment_end(walk.path, start)
             } else {
@@ -208,7 +217,8 @@ impl Tree {
                 if filter & filter_bit(scan.hash) != 0
                     && let Some(child) = self.literal_child(node as u32, &scan, bytes, start)
                 {
-                    match self.follow(child, scan.end, only_literals(fields), walk) {
+                    let last = !has_params(fields);
+                    match self.follow(child, scan.end, last, walk) {
                         Next::Found(route) => return Some(route),
                         Next::Dispatch(child, record) => {
                             (node, fields, start) = (child, record, scan.end + 1);
@@ -219,7 +229,7 @@ impl Tree {
                 }
                 scan.end
             };
-            match self.parameter_child(fields, start, end, walk) {
+            match self.parameter_child(node, fields, start, end, walk) {
                 Next::Found(route) => return Some(route),
                 Next::Dispatch(child, record) => (node, fields, start) = (child, record, end + 1),
                 Next::Fail => return None,
@@ -228,10 +238,9 @@ impl Tree {
     }
 
     /// Tries `child`, a child of the node being dispatched whose segment ends at `end` (the end
-    /// of the path, or the `/` before the next segment). The last candidate of a node (`last`)
-    /// is not followed by a call but handed back to the caller's loop, with its record: nothing
-    /// remains to backtrack to, and a child without children of its own fails there on the
-    /// next segment.
+    /// of the path, or the `/` before the next segment). The last candidate of a node (`last`) is not followed by a call but handed back to
+    /// the caller's loop, with its record: nothing remains to backtrack to, and a child without
+    /// children of its own fails there on the next segment.
     #[inline(always)]
     fn follow(&self, child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
         let record = &self.nodes[child];
@@ -242,7 +251,7 @@ impl Tree {
         if last {
             return Next::Dispatch(child, record);
         }
-        if has_children(record)
+        if (has_params(record) || record[3] != 0)
             && let Some(route) = self.dispatch(child, record, end + 1, walk)
         {
             return Next::Found(route);
@@ -250,33 +259,27 @@ impl Tree {
         Next::Fail
     }
 
-    /// Tries the parameter children of the node whose record is `fields`, then its
-    /// catch-alls, on the segment `start..end`.
+    /// Tries the parameter children of `node` (whose record is `fields`), then its catch-alls,
+    /// on the segment `start..end`.
     #[inline(always)]
     fn parameter_child(
         &self,
+        node: usize,
         fields: &'static Record,
         start: usize,
         end: usize,
         walk: &mut Walk<'_, '_>,
     ) -> Next {
-        let [
-            _,
-            catch_alls,
-            leaves_end,
-            params,
-            params_end,
-            captured,
-            _,
-            _,
-        ] = *fields;
+        // The ranges end where the next node's begin.
+        let next = &self.nodes[node + 1];
+        let (catch_alls, leaves_end) = (fields[1], next[0]);
+        let (params, params_end) = (fields[2] & !HAS_PARAMS, next[2] & !HAS_PARAMS);
         let (params, params_end) = (params as usize, params_end as usize);
-        let catch_alls = catch_alls < leaves_end;
+        let has_catch_alls = catch_alls < leaves_end;
         let path = walk.path;
         let segment = &path[start..end];
-        let slot = captured as usize;
-        for at in params..params_end {
-            let [prefix, prefix_end, suffix, suffix_end, child] = self.params[at];
+        for param in params..params_end {
+            let [prefix, prefix_end, suffix, suffix_end, child, slot] = self.params[param];
             let value = if prefix == prefix_end && suffix == suffix_end {
                 (!segment.is_empty()).then_some(segment)
             } else {
@@ -288,16 +291,16 @@ impl Tree {
                 .then(|| &segment[prefix.len()..segment.len() - suffix.len()])
             };
             let Some(value) = value else { continue };
-            walk.caps[slot] = value;
-            let last = at + 1 == params_end && !catch_alls;
+            walk.caps[slot as usize] = value;
+            let last = param + 1 == params_end && !has_catch_alls;
             match self.follow(child as usize, end, last, walk) {
                 Next::Fail => {}
                 found_or_next => return found_or_next,
             }
         }
-        if catch_alls && start < path.len() {
-            walk.caps[slot] = &path[start..];
-            if let Some(route) = self.first_allowed(fields[1], fields[2], walk) {
+        if has_catch_alls && start < path.len() {
+            walk.caps[self.leaves[catch_alls as usize].2 as usize] = &path[start..];
+            if let Some(route) = self.first_allowed(catch_alls, leaves_end, walk) {
                 return Next::Found(route);
             }
         }
@@ -328,7 +331,7 @@ impl Tree {
     /// The first route of `leaves[from..to]` whose mask meets the method; records the others'
     /// masks.
     fn first_allowed(&self, from: u32, to: u32, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        for &(mask, route) in &self.leaves[from as usize..to as usize] {
+        for &(mask, route, _) in &self.leaves[from as usize..to as usize] {
             if walk.method & mask != 0 {
                 return Some(route);
             }
@@ -338,20 +341,12 @@ impl Tree {
     }
 }
 
-/// Whether a node's only children are literals: a walk that found its literal child has
-/// nothing else to come back to there.
+/// Whether a node has parameter children or catch-alls ([`HAS_PARAMS`]): a node without has
+/// nothing to come back to once its literal child is found, and, without a literal child
+/// either (an empty filter), nothing to try on a further segment.
 #[inline(always)]
-fn only_literals(record: &Record) -> bool {
-    let [_, catch_alls, leaves_end, params, params_end, ..] = *record;
-    catch_alls == leaves_end && params == params_end
-}
-
-/// Whether a node has anything to try on a further segment: a catch-all, a parameter child or
-/// a literal child (a non-empty filter). A node without is a dead end for a longer path.
-#[inline(always)]
-fn has_children(record: &Record) -> bool {
-    let [_, catch_alls, leaves_end, params, params_end, _, low, high] = *record;
-    catch_alls != leaves_end || params != params_end || (low | high) != 0
+fn has_params(record: &Record) -> bool {
+    record[2] & HAS_PARAMS != 0
 }
 
 #[cfg(test)]

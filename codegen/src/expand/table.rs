@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use routegen::__private::{
-    LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit, literal_key,
+    HAS_PARAMS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit, literal_key,
 };
 
 use super::{cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
@@ -28,8 +28,9 @@ struct Flat {
     /// [`Flat::literal_table`].
     literals: Vec<(u32, String, u32)>,
     params: Vec<u32>,
-    /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls.
-    routes: Vec<usize>,
+    /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls, each
+    /// with its capture slot (a catch-all's; 0 for a leaf, which captures nothing).
+    routes: Vec<(usize, u32)>,
     /// Every literal text and affix, each once.
     text: String,
     interned: HashMap<String, (u32, u32)>,
@@ -43,6 +44,12 @@ impl Flat {
     fn of(root: &Node) -> Flat {
         let mut flat = Flat::default();
         flat.add(root);
+        // One record past the last node: it closes the last node's ranges.
+        let (leaves, params) = (
+            u32_of(flat.routes.len()),
+            u32_of(flat.params.len() / PARAM_FIELDS),
+        );
+        flat.nodes.extend([leaves, leaves, params, 0]);
         flat
     }
 
@@ -52,10 +59,12 @@ impl Flat {
         let record = self.nodes.len();
         self.nodes.extend([0; NODE_FIELDS]);
         let leaves = u32_of(self.routes.len());
-        self.routes.extend(&node.leaves);
+        let slot = u32_of(node.captured);
+        self.routes
+            .extend(node.leaves.iter().map(|&route| (route, 0)));
         let catch_alls = u32_of(self.routes.len());
-        self.routes.extend(&node.catch_all);
-        let leaves_end = u32_of(self.routes.len());
+        self.routes
+            .extend(node.catch_all.iter().map(|&route| (route, slot)));
         // The parameter children's records come first (contiguous), their child numbers as
         // each subtree is written.
         let params = self.params.len() / PARAM_FIELDS;
@@ -63,24 +72,32 @@ impl Flat {
             let (prefix, prefix_end) = self.intern(&param.prefix);
             let (suffix, suffix_end) = self.intern(&param.suffix);
             self.params
-                .extend([prefix, prefix_end, suffix, suffix_end, 0]);
+                .extend([prefix, prefix_end, suffix, suffix_end, 0, slot]);
         }
         for (text, child) in &node.statics {
             let child = self.add(child);
             self.literals.push((number, text.clone(), child));
         }
         for (at, param) in (params..).zip(&node.params) {
-            self.params[at * PARAM_FIELDS + PARAM_FIELDS - 1] = self.add(&param.node);
+            self.params[at * PARAM_FIELDS + 4] = self.add(&param.node);
         }
-        // The literal filter (the last two fields) waits for the hash's seed: `literal_table`.
+        // The ranges end where the next node's begin: its record is written next, and nothing
+        // is added to `routes` or `params` in between. The literal filter (the last field)
+        // waits for the hash's seed: `literal_table`.
+        let params = u32_of(params);
+        assert!(
+            params < HAS_PARAMS,
+            "a route table holds fewer than 2^31 parameter children"
+        );
+        let flag = if node.params.is_empty() && node.catch_all.is_empty() {
+            0
+        } else {
+            HAS_PARAMS
+        };
         self.nodes[record..record + NODE_FIELDS].copy_from_slice(&[
             leaves,
             catch_alls,
-            leaves_end,
-            u32_of(params),
-            u32_of(params + node.params.len()),
-            u32_of(node.captured),
-            0,
+            params | flag,
             0,
         ]);
         number
@@ -103,10 +120,7 @@ impl Flat {
             // Each literal fills one slot, so its text is not needed in `literals` again.
             let (parent, text, child) = std::mem::take(&mut self.literals[index]);
             let (hash, head) = literal_key(parent, &text, placement.seed);
-            let bit = filter_bit(hash);
-            let filter = &mut self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 2..];
-            filter[0] |= bit as u32;
-            filter[1] |= (bit >> 32) as u32;
+            self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 1] |= filter_bit(hash);
             // The head word holds the first eight bytes, the text the rest. The rest is read as
             // bytes, so it may start inside a character: the whole text is interned and the rest
             // addressed within it.
@@ -161,7 +175,7 @@ pub(super) fn tree(
     let seed = placement.seed;
     // A conditional route that the build leaves out gets an empty mask: it then matches no
     // method and adds none to a 405's `Allow`, as if it were not in the tree.
-    let leaves = flat.routes.iter().map(|&index| {
+    let leaves = flat.routes.iter().map(|&(index, slot)| {
         let route = &router.routes[index];
         let mask = mask_lit(router.method_mask(route));
         let mask = match cfg_predicate(route) {
@@ -169,13 +183,14 @@ pub(super) fn tree(
             None => quote!(#mask),
         };
         let id = Literal::u32_unsuffixed(u32_of(index));
-        quote!((#mask, #id))
+        let slot = Literal::u32_unsuffixed(slot);
+        quote!((#mask, #id, #slot))
     });
     let leaf_count = lit(flat.routes.len());
     let text = long_str(&flat.text);
     let slots = lit(capture_slots);
 
-    let mut constructed: Vec<usize> = flat.routes.clone();
+    let mut constructed: Vec<usize> = flat.routes.iter().map(|&(route, _)| route).collect();
     constructed.sort_unstable();
     constructed.dedup();
     let (route_of, constructors) = constructors(router, &constructed, capture_slots);
@@ -184,7 +199,7 @@ pub(super) fn tree(
         static LITERALS: [u32; #literal_count] = [#(#literals),*];
         static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
         static PARAMS: [u32; #param_count] = [#(#params),*];
-        static LEAVES: [(u64, u32); #leaf_count] = [#(#leaves),*];
+        static LEAVES: [(u64, u32, u32); #leaf_count] = [#(#leaves),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
             &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text,
