@@ -3,6 +3,10 @@
 # (benches/src/synth.rs): codegen time, the final crate's build time (debug and release) and the
 # stripped binary size it adds over the same crate with 0 routes. Prints a markdown table.
 #
+# The size is measured twice: for a binary that prints the matched route's name (so it links
+# the introspection table `ROUTES`), and for one that only uses the match and its parameters
+# (`router only`: the linker drops `ROUTES` when nothing reads it).
+#
 # usage: benches/build-cost.sh [N...]        (default: 100 1000 10000)
 # The tiny crate lives in a temp dir with its own target dir; its dependencies are built first,
 # then each size only changes the route file, so the timed build is: the build script (codegen,
@@ -38,7 +42,7 @@ routegen-codegen = { path = "$repo/codegen" }
 [workspace]
 TOML
 echo 'fn main() { routegen_codegen::compile("routes"); }' > "$crate/build.rs"
-cat > "$crate/src/main.rs" <<'RS'
+cat > "$work/with_names.rs" <<'RS'
 mod routes {
     routegen::include_routes!();
 }
@@ -51,6 +55,20 @@ fn main() {
     }
 }
 RS
+cat > "$work/router_only.rs" <<'RS'
+mod routes {
+    routegen::include_routes!();
+}
+
+fn main() {
+    let path = std::env::args().nth(1).unwrap_or_default();
+    match routes::recognize(routegen::Method::GET, &path) {
+        Ok(route) => println!("{:?}", route.params().collect::<Vec<_>>()),
+        Err(e) => println!("{e:?}"),
+    }
+}
+RS
+cp "$work/with_names.rs" "$crate/src/main.rs"
 
 export CARGO_TARGET_DIR="$work/target"
 # 0 routes: an empty route file.
@@ -63,13 +81,20 @@ secs() { # command... -> elapsed seconds
     t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
     echo "$t1 - $t0" | bc -l | xargs printf '%.1f'
 }
+router_only_size() { # -> stripped release size of the router-only binary
+    cp "$work/router_only.rs" "$crate/src/main.rs"
+    (cd "$crate" && cargo build --quiet --release)
+    size_of release
+    cp "$work/with_names.rs" "$crate/src/main.rs"
+}
 echo "building the tiny crate's dependencies ..." >&2
 (cd "$crate" && cargo build --quiet && cargo build --quiet --release)
 base=$(size_of release)
-echo "0 routes: stripped release binary $base bytes" >&2
+base_router=$(router_only_size)
+echo "0 routes: stripped release binary $base bytes ($base_router router only)" >&2
 
-echo "| routes | codegen (release build of codegen) | codegen (debug, as build scripts run it) | generated code | build debug | build release | binary added (stripped release) | per route |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| routes | codegen (release build of codegen) | codegen (debug, as build scripts run it) | generated code | build debug | build release | binary added (stripped release) | per route | router only: added | per route |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
     echo "$n routes ..." >&2
     read -r _ cg_rel bytes < <("$cg_release" "$n")
@@ -79,5 +104,6 @@ for n in "${sizes[@]}"; do
     release=$(cd "$crate" && secs cargo build --release)
     size=$(size_of release)
     added=$((size - base))
-    echo "| $n | ${cg_rel} s | ${cg_dbg} s | $((bytes / 1024)) KiB | ${debug} s | ${release} s | $added B | $((added / n)) B |"
+    router=$(($(router_only_size) - base_router))
+    echo "| $n | ${cg_rel} s | ${cg_dbg} s | $((bytes / 1024)) KiB | ${debug} s | ${release} s | $added B | $((added / n)) B | $router B | $((router / n)) B |"
 done
