@@ -7,7 +7,8 @@ pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
 pub use crate::table::{
-    HAS_PARAMS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tree, filter_bit, literal_key,
+    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tree,
+    filter_bit, literal_key,
 };
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).

@@ -37,6 +37,21 @@ fn main() {
         .route_source("hashed.toml", hashed_routes())
         .output_file("hashed.rs")
         .compile();
+    // Conditional routes as tables: a route the build leaves out keeps its place in the tables
+    // with an empty method mask. Tests run with debug assertions.
+    routegen_codegen::Builder::new()
+        .route_source(
+            "conditional.toml",
+            "[[route]]\nname = \"kept\"\npath = \"/c/{id}\"\nmethod = \"GET\"\ncfg = \"debug_assertions\"\n\n\
+             [[route]]\nname = \"dropped\"\npath = \"/c/{id}\"\nmethod = \"POST\"\n\
+             cfg = \"not(debug_assertions)\"\n\n\
+             [[route]]\nname = \"put\"\npath = \"/c/{id}\"\nmethod = \"PUT\"\n\n\
+             [[route]]\nname = \"gone\"\npath = \"/gone/{id}\"\ncfg = 'feature = \"debug-routes\"'\n\n\
+             [[route]]\nname = \"files\"\npath = \"/c/{id}/files/{*path}\"\nmethod = \"GET\"\n",
+        )
+        .lookup(routegen_codegen::Lookup::Tables)
+        .output_file("conditional_tables.rs")
+        .compile();
     // More routes than one `route_of` function takes (256), as tables.
     routegen_codegen::Builder::new()
         .route_source("large.toml", large_routes())

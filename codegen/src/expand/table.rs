@@ -12,13 +12,15 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use routegen::__private::{
-    HAS_PARAMS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit, literal_key,
+    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit,
+    literal_key,
 };
 
 use super::{cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
 use crate::compile::Node;
 use crate::model::Router;
 use crate::phf::{self, Placement};
+use crate::validate::MAX_SEGMENTS;
 
 /// The tree's arrays.
 #[derive(Default)]
@@ -31,6 +33,8 @@ struct Flat {
     /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls, each
     /// with its capture slot (a catch-all's; 0 for a leaf, which captures nothing).
     routes: Vec<(usize, u32)>,
+    /// Where `routes` begins in `LEAVES`: after the method masks.
+    first_leaf: usize,
     /// Every literal text and affix, each once.
     text: String,
     interned: HashMap<String, (u32, u32)>,
@@ -41,14 +45,14 @@ impl Flat {
     /// literal children, then those of its parameter children. A walk goes down one path, so
     /// depth-first order keeps the nodes it reads close together (scale_10000 with breadth-first
     /// numbering: see BENCHMARKS.md).
-    fn of(root: &Node) -> Flat {
-        let mut flat = Flat::default();
+    fn of(root: &Node, first_leaf: usize) -> Flat {
+        let mut flat = Flat {
+            first_leaf,
+            ..Flat::default()
+        };
         flat.add(root);
         // One record past the last node: it closes the last node's ranges.
-        let (leaves, params) = (
-            u32_of(flat.routes.len()),
-            u32_of(flat.params.len() / PARAM_FIELDS),
-        );
+        let (leaves, params) = (flat.next_leaf(), u32_of(flat.params.len() / PARAM_FIELDS));
         flat.nodes.extend([leaves, leaves, params, 0]);
         flat
     }
@@ -58,11 +62,11 @@ impl Flat {
         let number = u32_of(self.nodes.len() / NODE_FIELDS);
         let record = self.nodes.len();
         self.nodes.extend([0; NODE_FIELDS]);
-        let leaves = u32_of(self.routes.len());
+        let leaves = self.next_leaf();
         let slot = u32_of(node.captured);
         self.routes
             .extend(node.leaves.iter().map(|&route| (route, 0)));
-        let catch_alls = u32_of(self.routes.len());
+        let catch_alls = self.next_leaf();
         self.routes
             .extend(node.catch_all.iter().map(|&route| (route, slot)));
         // The parameter children's records come first (contiguous), their child numbers as
@@ -101,6 +105,11 @@ impl Flat {
             0,
         ]);
         number
+    }
+
+    /// The position in `LEAVES` of the next route added.
+    fn next_leaf(&self) -> u32 {
+        u32_of(self.first_leaf + self.routes.len())
     }
 
     /// The hash table of the literal children (layout: `routegen::__private::Tree`), with the
@@ -152,6 +161,44 @@ fn u32_of(n: usize) -> u32 {
     u32::try_from(n).expect("a route table holds fewer than 2^32 entries")
 }
 
+// A leaf's capture slot (below `MAX_SEGMENTS`, the most parameters a pattern has) fits above
+// its mask index.
+const _: () = assert!(MAX_SEGMENTS <= 1 << (32 - LEAF_MASK_BITS));
+
+/// The distinct method masks of the router's routes, each once in order of first use, as the
+/// `(low, high)` halves that begin `LEAVES`; and each route's position among them. A
+/// conditional route that the build leaves out gets an empty mask: it then matches no method and
+/// adds none to a 405's `Allow`, as if it were not in the tree.
+fn method_masks(router: &Router) -> (Vec<TokenStream>, Vec<u32>) {
+    let mut masks = Vec::new();
+    let mut index: HashMap<(u64, Option<String>), u32> = HashMap::new();
+    let mut mask_of = Vec::with_capacity(router.routes.len());
+    for route in &router.routes {
+        let mask = router.method_mask(route);
+        let predicate = cfg_predicate(route);
+        let key = (mask, predicate.as_ref().map(ToString::to_string));
+        let at = *index.entry(key).or_insert_with(|| {
+            let half = |half: u32| {
+                let value = mask_lit(half.into());
+                match &predicate {
+                    // Not `if cfg!(p) { 0 } else { 0 }`: clippy's `if_same_then_else`.
+                    Some(p) if half != 0 => quote!(if ::core::cfg!(#p) { #value } else { 0 }),
+                    _ => quote!(#value),
+                }
+            };
+            let (low, high) = (half(mask as u32), half((mask >> 32) as u32));
+            masks.push(quote!((#low, #high)));
+            u32_of(masks.len() - 1)
+        });
+        assert!(
+            at < 1 << LEAF_MASK_BITS,
+            "a route table holds fewer than 2^24 distinct method sets"
+        );
+        mask_of.push(at);
+    }
+    (masks, mask_of)
+}
+
 /// The items `recognize` needs to walk the tree as tables (`TREE` and `route_of`), and the
 /// statement that walks it: returns the route found, or falls through with `allowed` updated.
 pub(super) fn tree(
@@ -159,7 +206,8 @@ pub(super) fn tree(
     root: &Node,
     capture_slots: usize,
 ) -> (TokenStream, TokenStream) {
-    let mut flat = Flat::of(root);
+    let (masks, mask_of) = method_masks(router);
+    let mut flat = Flat::of(root, masks.len());
     let (literal_slots, placement) = flat.literal_table();
     let ints = |values: &[u32]| -> Vec<Literal> {
         values.iter().map(|&v| Literal::u32_unsuffixed(v)).collect()
@@ -173,20 +221,14 @@ pub(super) fn tree(
         lit(displacements.len()),
     );
     let seed = placement.seed;
-    // A conditional route that the build leaves out gets an empty mask: it then matches no
-    // method and adds none to a 405's `Allow`, as if it were not in the tree.
     let leaves = flat.routes.iter().map(|&(index, slot)| {
-        let route = &router.routes[index];
-        let mask = mask_lit(router.method_mask(route));
-        let mask = match cfg_predicate(route) {
-            Some(predicate) => quote!(if ::core::cfg!(#predicate) { #mask } else { 0 }),
-            None => quote!(#mask),
-        };
         let id = Literal::u32_unsuffixed(u32_of(index));
-        let slot = Literal::u32_unsuffixed(slot);
-        quote!((#mask, #id, #slot))
+        // A capture slot is below MAX_SEGMENTS, so it fits the high bits (asserted above).
+        let packed = Literal::u32_unsuffixed(mask_of[index] | slot << LEAF_MASK_BITS);
+        quote!((#id, #packed))
     });
-    let leaf_count = lit(flat.routes.len());
+    let leaves: Vec<TokenStream> = masks.into_iter().chain(leaves).collect();
+    let leaf_count = lit(leaves.len());
     let text = long_str(&flat.text);
     let slots = lit(capture_slots);
 
@@ -199,7 +241,7 @@ pub(super) fn tree(
         static LITERALS: [u32; #literal_count] = [#(#literals),*];
         static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
         static PARAMS: [u32; #param_count] = [#(#params),*];
-        static LEAVES: [(u64, u32, u32); #leaf_count] = [#(#leaves),*];
+        static LEAVES: [(u32, u32); #leaf_count] = [#(#leaves),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
             &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text,

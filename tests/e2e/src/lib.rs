@@ -16,6 +16,12 @@ pub mod tables {
     routegen::include_routes!("tables.rs");
 }
 
+/// Conditional routes as tables: `kept` is compiled in (debug assertions), `dropped` and
+/// `gone` are not.
+pub mod conditional_tables {
+    routegen::include_routes!("conditional_tables.rs");
+}
+
 /// 600 generated routes as tables: more than one function's worth of variants to build.
 pub mod large {
     routegen::include_routes!("large.rs");

@@ -73,3 +73,28 @@ fn a_large_table_router_answers_misses_and_405s() {
         Ok(Route::R9 { id: "x", rev: "1" })
     );
 }
+
+#[test]
+fn a_conditional_route_left_out_of_tables_matches_nothing_and_allows_nothing() {
+    use routegen_e2e::conditional_tables::{Route, recognize};
+    assert_eq!(recognize(Method::GET, "/c/7"), Ok(Route::Kept { id: "7" }));
+    assert_eq!(recognize(Method::PUT, "/c/7"), Ok(Route::Put { id: "7" }));
+    // `dropped` (POST) is compiled out: POST is not allowed, and not in the 405's `Allow`.
+    match recognize(Method::POST, "/c/7") {
+        Err(MatchError::MethodNotAllowed { allowed }) => {
+            let mut methods: Vec<Method> = allowed.iter().collect();
+            methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            assert_eq!(methods, [Method::GET, Method::PUT]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(recognize(Method::GET, "/gone/7"), Err(MatchError::NotFound));
+    // A catch-all's capture slot comes with its leaf.
+    assert_eq!(
+        recognize(Method::GET, "/c/7/files/a/b.txt"),
+        Ok(Route::Files {
+            id: "7",
+            path: "a/b.txt"
+        })
+    );
+}
