@@ -42,7 +42,9 @@ routegen-codegen = { path = "$repo/codegen" }
 [workspace]
 TOML
 echo 'fn main() { routegen_codegen::compile("routes"); }' > "$crate/build.rs"
-cat > "$work/with_names.rs" <<'RS'
+# The crate's main, given what it does with the matched route.
+write_main() { # Rust expression for the `Ok(route)` arm
+    cat > "$crate/src/main.rs" <<RS
 mod routes {
     routegen::include_routes!();
 }
@@ -50,25 +52,15 @@ mod routes {
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
     match routes::recognize(routegen::Method::GET, &path) {
-        Ok(route) => println!("{} {:?}", route.name(), route.params().collect::<Vec<_>>()),
+        Ok(route) => $1,
         Err(e) => println!("{e:?}"),
     }
 }
 RS
-cat > "$work/router_only.rs" <<'RS'
-mod routes {
-    routegen::include_routes!();
 }
-
-fn main() {
-    let path = std::env::args().nth(1).unwrap_or_default();
-    match routes::recognize(routegen::Method::GET, &path) {
-        Ok(route) => println!("{:?}", route.params().collect::<Vec<_>>()),
-        Err(e) => println!("{e:?}"),
-    }
-}
-RS
-cp "$work/with_names.rs" "$crate/src/main.rs"
+with_names='println!("{} {:?}", route.name(), route.params().collect::<Vec<_>>())'
+router_only='println!("{:?}", route.params().collect::<Vec<_>>())'
+write_main "$with_names"
 
 export CARGO_TARGET_DIR="$work/target"
 # 0 routes: an empty route file.
@@ -82,10 +74,10 @@ secs() { # command... -> elapsed seconds
     echo "$t1 - $t0" | bc -l | xargs printf '%.1f'
 }
 router_only_size() { # -> stripped release size of the router-only binary
-    cp "$work/router_only.rs" "$crate/src/main.rs"
+    write_main "$router_only"
     (cd "$crate" && cargo build --quiet --release)
     size_of release
-    cp "$work/with_names.rs" "$crate/src/main.rs"
+    write_main "$with_names"
 }
 echo "building the tiny crate's dependencies ..." >&2
 (cd "$crate" && cargo build --quiet && cargo build --quiet --release)
