@@ -7,8 +7,7 @@
 //! # Using a generated router
 //!
 //! ```ignore
-//! // build.rs
-//! fn main() { routegen_codegen::compile("routes"); }
+//! // build.rs holds one line: `fn main() { routegen_codegen::compile("routes"); }`
 //!
 //! // src/main.rs
 //! mod routes { routegen::include_routes!(); }
