@@ -82,8 +82,10 @@ impl Flat {
             let child = self.add(child);
             self.literals.push((number, text.clone(), child));
         }
+        // A parameter child is `[prefix, prefix_end, suffix, suffix_end, child, slot]`.
+        const CHILD: usize = 4;
         for (at, param) in (params..).zip(&node.params) {
-            self.params[at * PARAM_FIELDS + 4] = self.add(&param.node);
+            self.params[at * PARAM_FIELDS + CHILD] = self.add(&param.node);
         }
         // The ranges end where the next node's begin: its record is written next, and nothing
         // is added to `routes` or `params` in between. The literal filter (the last field)
