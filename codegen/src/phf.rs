@@ -47,10 +47,7 @@ pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
 /// seed: seeds are tried in a fixed order until one lets every bucket find a displacement.
 /// Deterministic, and the hash function is the caller's, so one search serves every table.
 pub(crate) fn place(key_count: usize, hashes: impl Fn(u64) -> Vec<u64>) -> Placement {
-    // Load 0.94: every slot of the literal table is 24 bytes of binary. At 0.8 (a quarter more
-    // slots than keys) the 10,000-route set took 5 B/route more, for no faster search (codegen
-    // 0.36-0.38 s either way, BENCHMARKS.md).
-    let slot_count = (key_count + key_count / 16).max(1);
+    let slot_count = (key_count + key_count / 4).max(1);
     let bucket_count = key_count.div_ceil(KEYS_PER_BUCKET).max(1);
     for attempt in 0u64.. {
         let seed = 0x5EED_0000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
