@@ -9,7 +9,8 @@
 //! hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
 //! the same sets generated with `Lookup::Tables`. With `--features scale-10k`, `scale-10k` and
 //! `scale-10k-matchit` look up the 10,000 hit paths of `scale_10000` (divide by 1000 * 10000),
-//! whose default form is tables.
+//! whose default form is tables, and `scale-10k-misses` and `scale-10k-misses-matchit` its miss
+//! paths (8,472; the count is printed).
 
 use std::hint::black_box;
 
@@ -85,11 +86,19 @@ fn main() {
         }
         "matchit" => run_matchit(&matchit_router(&routes), &paths, rounds),
         #[cfg(feature = "scale-10k")]
-        "scale-10k" | "scale-10k-matchit" => {
+        "scale-10k" | "scale-10k-matchit" | "scale-10k-misses" | "scale-10k-misses-matchit" => {
             let patterns = synth::routes(10_000);
-            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
+            let hits: Vec<String> = if who.contains("misses") {
+                // The bench's miss paths: the candidates no route matches.
+                (synth::miss_candidates(&patterns).into_iter())
+                    .filter(|p| routegen_benches::scale_10000::recognize(Method::GET, p).is_err())
+                    .collect()
+            } else {
+                synth::hits(&patterns).into_iter().map(|(p, _)| p).collect()
+            };
             let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
-            if who == "scale-10k" {
+            eprintln!("{} paths", hits.len());
+            if who == "scale-10k" || who == "scale-10k-misses" {
                 run(&hits, rounds, |p| {
                     routegen_benches::scale_10000::recognize(Method::GET, p)
                 });
@@ -121,7 +130,8 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, scale, scale-tables, scale-matchit, scale-10k or scale-10k-matchit"
+             static-matchit, scale, scale-tables, scale-matchit, scale-10k, scale-10k-matchit, \
+             scale-10k-misses or scale-10k-misses-matchit"
         ),
     }
 }
