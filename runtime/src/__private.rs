@@ -8,7 +8,7 @@ pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
 pub use crate::table::{
     HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tree,
-    filter_bit, literal_key,
+    filter_bit, halves, leaf_packed, literal_key,
 };
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).

@@ -63,8 +63,36 @@ pub struct Tree {
     text: &'static str,
 }
 
-/// The mask index of a leaf's packed field (see [`Tree`]); the rest is the capture slot.
+/// The bits of a leaf's packed field (see [`Tree`]) that hold where its method mask is; the ones
+/// above hold its capture slot.
 pub const LEAF_MASK_BITS: u32 = 24;
+
+/// A leaf's packed field: `mask_at`, where its method mask is in `leaves`, and its capture
+/// `slot`. The generator packs with this and the walk unpacks with [`leaf_mask_at`] and
+/// [`leaf_slot`], so they cannot disagree.
+pub const fn leaf_packed(mask_at: u32, slot: u32) -> u32 {
+    mask_at | slot << LEAF_MASK_BITS
+}
+
+#[inline(always)]
+fn leaf_mask_at(packed: u32) -> usize {
+    (packed & ((1 << LEAF_MASK_BITS) - 1)) as usize
+}
+
+#[inline(always)]
+fn leaf_slot(packed: u32) -> u32 {
+    packed >> LEAF_MASK_BITS
+}
+
+/// A 64-bit word as the generated `u32` arrays hold it: `(low, high)`. [`joined`] undoes it.
+pub const fn halves(word: u64) -> (u32, u32) {
+    (word as u32, (word >> 32) as u32)
+}
+
+#[inline(always)]
+fn joined(low: u32, high: u32) -> u64 {
+    u64::from(low) | u64::from(high) << 32
+}
 
 /// A node of [`Tree::nodes`].
 type Record = [u32; NODE_FIELDS];
@@ -306,7 +334,7 @@ impl Tree {
             }
         }
         if has_catch_alls && start < path.len() {
-            let slot = self.leaves[catch_alls as usize].1 >> LEAF_MASK_BITS;
+            let slot = leaf_slot(self.leaves[catch_alls as usize].1);
             walk.caps[slot as usize] = &path[start..];
             if let Some(route) = self.first_allowed(catch_alls, leaves_end, walk) {
                 return Next::Found(route);
@@ -322,7 +350,7 @@ impl Tree {
     fn literal_child(&self, node: u32, scan: &Scan, bytes: &[u8], start: usize) -> Option<usize> {
         let slot = slot(scan.hash, self.displacements, self.literals.len());
         let [parent, child, len, rest, low, high] = self.literals[slot];
-        let head = u64::from(low) | u64::from(high) << 32;
+        let head = joined(low, high);
         let len = len as usize;
         if parent != node || len != scan.end - start || head != scan.head {
             return None;
@@ -342,8 +370,8 @@ impl Tree {
     #[inline(never)]
     fn first_allowed(&self, from: u32, to: u32, walk: &mut Walk<'_, '_>) -> Option<u32> {
         for &(route, packed) in &self.leaves[from as usize..to as usize] {
-            let (low, high) = self.leaves[(packed & ((1 << LEAF_MASK_BITS) - 1)) as usize];
-            let mask = u64::from(low) | u64::from(high) << 32;
+            let (low, high) = self.leaves[leaf_mask_at(packed)];
+            let mask = joined(low, high);
             if walk.method & mask != 0 {
                 return Some(route);
             }

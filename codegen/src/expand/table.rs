@@ -13,10 +13,10 @@ use quote::{format_ident, quote};
 
 use routegen::__private::{
     HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit,
-    literal_key,
+    halves, leaf_packed, literal_key,
 };
 
-use super::{cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
+use super::{Interned, cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
 use crate::compile::Node;
 use crate::model::Router;
 use crate::phf::{self, Placement};
@@ -140,7 +140,7 @@ impl Flat {
             } else {
                 0
             };
-            let (low, high) = (head as u32, (head >> 32) as u32);
+            let (low, high) = halves(head);
             slots.extend([parent, child, u32_of(text.len()), rest, low, high]);
         }
         (slots, placement)
@@ -172,14 +172,14 @@ const _: () = assert!(MAX_SEGMENTS <= 1 << (32 - LEAF_MASK_BITS));
 /// conditional route that the build leaves out gets an empty mask: it then matches no method and
 /// adds none to a 405's `Allow`, as if it were not in the tree.
 fn method_masks(router: &Router) -> (Vec<TokenStream>, Vec<u32>) {
+    let mut interned = Interned::default();
     let mut masks = Vec::new();
-    let mut index: HashMap<(u64, Option<String>), u32> = HashMap::new();
     let mut mask_of = Vec::with_capacity(router.routes.len());
     for route in &router.routes {
         let mask = router.method_mask(route);
         let predicate = cfg_predicate(route);
-        let key = (mask, predicate.as_ref().map(ToString::to_string));
-        let at = *index.entry(key).or_insert_with(|| {
+        let at = interned.index_of((mask, predicate.as_ref().map(ToString::to_string)));
+        if at == masks.len() {
             let half = |half: u32| {
                 let value = mask_lit(half.into());
                 match &predicate {
@@ -188,10 +188,11 @@ fn method_masks(router: &Router) -> (Vec<TokenStream>, Vec<u32>) {
                     _ => quote!(#value),
                 }
             };
-            let (low, high) = (half(mask as u32), half((mask >> 32) as u32));
+            let (low, high) = halves(mask);
+            let (low, high) = (half(low), half(high));
             masks.push(quote!((#low, #high)));
-            u32_of(masks.len() - 1)
-        });
+        }
+        let at = u32_of(at);
         assert!(
             at < 1 << LEAF_MASK_BITS,
             "a route table holds fewer than 2^24 distinct method sets"
@@ -226,7 +227,7 @@ pub(super) fn tree(
     let leaves = flat.routes.iter().map(|&(index, slot)| {
         let id = Literal::u32_unsuffixed(u32_of(index));
         // A capture slot is below MAX_SEGMENTS, so it fits the high bits (asserted above).
-        let packed = Literal::u32_unsuffixed(mask_of[index] | slot << LEAF_MASK_BITS);
+        let packed = Literal::u32_unsuffixed(leaf_packed(mask_of[index], slot));
         quote!((#id, #packed))
     });
     let leaves: Vec<TokenStream> = masks.into_iter().chain(leaves).collect();
