@@ -7,7 +7,7 @@ pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
 pub use crate::table::{
-    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tree,
+    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tables, Tree,
     filter_bit, halves, leaf_packed, literal_key,
 };
 

@@ -63,6 +63,17 @@ pub struct Tree {
     text: &'static str,
 }
 
+/// A generated router's tree, named by a type: the generated code implements it for a unit
+/// struct of its own, and the walk ([`Tree::find`]) is compiled for that type. The tables'
+/// addresses and lengths are then constants in the walk's machine code: it reads no fields of a
+/// `Tree` and spills none of them to the stack (a walk over `&self` loaded all thirteen words
+/// on entry and spilled them, about 50 instructions a call), and an index checked against a
+/// constant length often needs no check at all.
+pub trait Tables {
+    /// The router's tree.
+    const TREE: &'static Tree;
+}
+
 /// The bits of a leaf's packed field (see [`Tree`]) that hold where its method mask is; the ones
 /// above hold its capture slot.
 pub const LEAF_MASK_BITS: u32 = 24;
@@ -205,11 +216,15 @@ impl Tree {
     }
 
     /// The first route, in priority order, whose pattern matches `path` and whose method mask
-    /// meets `method`, with its parameters in `caps`. The masks of routes whose pattern
-    /// matches but whose method does not are or-ed into `allowed` (for a 405). A route compiled
-    /// out by its `cfg` has an empty mask: it matches nothing and allows nothing.
-    pub fn find<'p>(
-        &self,
+    /// meets `method`, with its parameters in `caps`, in the tree of `T` (see [`Tables`]). The
+    /// masks of routes whose pattern matches but whose method does not are or-ed into `allowed`
+    /// (for a 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
+    /// allows nothing.
+    ///
+    /// `_tables` is the value of `T`: taking one is what makes the generated unit struct
+    /// constructed, hence not dead code.
+    pub fn find<'p, T: Tables>(
+        _tables: T,
         path: &'p str,
         method: u64,
         caps: &mut [&'p str],
@@ -221,7 +236,7 @@ impl Tree {
             caps,
             allowed,
         };
-        self.dispatch(0, &self.nodes[0], 0, &mut walk)
+        Tree::dispatch::<T>(0, &T::TREE.nodes[0], 0, &mut walk)
     }
 
     fn text(&self, start: u32, end: u32) -> &'static str {
@@ -233,13 +248,13 @@ impl Tree {
     /// order, then the catch-alls. The last candidate of a node is followed in this loop
     /// rather than by a call, with the record already read: on a typical path only a literal
     /// tried before a parameter costs a call.
-    fn dispatch(
-        &self,
+    fn dispatch<T: Tables>(
         mut node: usize,
         mut fields: &'static Record,
         mut start: usize,
         walk: &mut Walk<'_, '_>,
     ) -> Option<u32> {
+        let tree = T::TREE;
         let bytes = walk.path.as_bytes();
         loop {
             let filter = fields[3];
@@ -247,12 +262,12 @@ impl Tree {
                 segment_end(walk.path, start)
             } else {
                 // `node` fits in a `u32`: it is numbered through the `u32` fields.
-                let scan = scan_segment(bytes, start, node as u32, self.seed);
+                let scan = scan_segment(bytes, start, node as u32, tree.seed);
                 if filter & filter_bit(scan.hash) != 0
-                    && let Some(child) = self.literal_child(node as u32, &scan, bytes, start)
+                    && let Some(child) = tree.literal_child(node as u32, &scan, bytes, start)
                 {
                     let last = !has_params(fields);
-                    match self.follow(child, scan.end, last, walk) {
+                    match Tree::follow::<T>(child, scan.end, last, walk) {
                         Next::Found(route) => return Some(route),
                         Next::Dispatch(child, record) => {
                             (node, fields, start) = (child, record, scan.end + 1);
@@ -263,7 +278,7 @@ impl Tree {
                 }
                 scan.end
             };
-            match self.parameter_child(node, fields, start, end, walk) {
+            match Tree::parameter_child::<T>(node, fields, start, end, walk) {
                 Next::Found(route) => return Some(route),
                 Next::Dispatch(child, record) => (node, fields, start) = (child, record, end + 1),
                 Next::Fail => return None,
@@ -277,17 +292,17 @@ impl Tree {
     /// remains to backtrack to, and a child without children of its own fails there on the
     /// next segment.
     #[inline(always)]
-    fn follow(&self, child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
-        let record = &self.nodes[child];
+    fn follow<T: Tables>(child: usize, end: usize, last: bool, walk: &mut Walk<'_, '_>) -> Next {
+        let record = &T::TREE.nodes[child];
         if end == walk.path.len() {
-            let route = self.first_allowed(record[0], record[1], walk);
+            let route = Tree::first_allowed::<T>(record[0], record[1], walk);
             return route.map_or(Next::Fail, Next::Found);
         }
         if last {
             return Next::Dispatch(child, record);
         }
         if has_children(record)
-            && let Some(route) = self.dispatch(child, record, end + 1, walk)
+            && let Some(route) = Tree::dispatch::<T>(child, record, end + 1, walk)
         {
             return Next::Found(route);
         }
@@ -297,16 +312,16 @@ impl Tree {
     /// Tries the parameter children of `node` (whose record is `fields`), then its catch-alls,
     /// on the segment `start..end`.
     #[inline(always)]
-    fn parameter_child(
-        &self,
+    fn parameter_child<T: Tables>(
         node: usize,
         fields: &'static Record,
         start: usize,
         end: usize,
         walk: &mut Walk<'_, '_>,
     ) -> Next {
+        let tree = T::TREE;
         // The ranges end where the next node's begin.
-        let next = &self.nodes[node + 1];
+        let next = &tree.nodes[node + 1];
         let (catch_alls, leaves_end) = (fields[1], next[0]);
         let (params, params_end) = (fields[2] & !HAS_PARAMS, next[2] & !HAS_PARAMS);
         let (params, params_end) = (params as usize, params_end as usize);
@@ -314,12 +329,12 @@ impl Tree {
         let path = walk.path;
         let segment = &path[start..end];
         for param in params..params_end {
-            let [prefix, prefix_end, suffix, suffix_end, child, slot] = self.params[param];
+            let [prefix, prefix_end, suffix, suffix_end, child, slot] = tree.params[param];
             let value = if prefix == prefix_end && suffix == suffix_end {
                 (!segment.is_empty()).then_some(segment)
             } else {
                 let (prefix, suffix) =
-                    (self.text(prefix, prefix_end), self.text(suffix, suffix_end));
+                    (tree.text(prefix, prefix_end), tree.text(suffix, suffix_end));
                 (segment.len() > prefix.len() + suffix.len()
                     && segment.starts_with(prefix)
                     && segment.ends_with(suffix))
@@ -328,15 +343,15 @@ impl Tree {
             let Some(value) = value else { continue };
             walk.caps[slot as usize] = value;
             let last = param + 1 == params_end && !has_catch_alls;
-            match self.follow(child as usize, end, last, walk) {
+            match Tree::follow::<T>(child as usize, end, last, walk) {
                 Next::Fail => {}
                 found_or_next => return found_or_next,
             }
         }
         if has_catch_alls && start < path.len() {
-            let slot = leaf_slot(self.leaves[catch_alls as usize].1);
+            let slot = leaf_slot(tree.leaves[catch_alls as usize].1);
             walk.caps[slot as usize] = &path[start..];
-            if let Some(route) = self.first_allowed(catch_alls, leaves_end, walk) {
+            if let Some(route) = Tree::first_allowed::<T>(catch_alls, leaves_end, walk) {
                 return Next::Found(route);
             }
         }
@@ -368,9 +383,10 @@ impl Tree {
     /// masks. Out of line: inlined at its two sites, it cost 22 instructions a lookup in spilled
     /// registers (callgrind, github as tables).
     #[inline(never)]
-    fn first_allowed(&self, from: u32, to: u32, walk: &mut Walk<'_, '_>) -> Option<u32> {
-        for &(route, packed) in &self.leaves[from as usize..to as usize] {
-            let (low, high) = self.leaves[leaf_mask_at(packed)];
+    fn first_allowed<T: Tables>(from: u32, to: u32, walk: &mut Walk<'_, '_>) -> Option<u32> {
+        let leaves = T::TREE.leaves;
+        for &(route, packed) in &leaves[from as usize..to as usize] {
+            let (low, high) = leaves[leaf_mask_at(packed)];
             let mask = joined(low, high);
             if walk.method & mask != 0 {
                 return Some(route);

@@ -249,12 +249,17 @@ pub(super) fn tree(
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
             &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text,
         );
+        /// `TREE` as a type, so that the walk is compiled for these tables.
+        struct Tables;
+        impl ::routegen::__private::Tables for Tables {
+            const TREE: &'static ::routegen::__private::Tree = &TREE;
+        }
         #route_of
         #(#constructors)*
     };
     let call = quote! {
         let mut caps = [""; #slots];
-        if let ::core::option::Option::Some(route) = TREE.find(path, m, &mut caps, &mut allowed) {
+        if let ::core::option::Option::Some(route) = ::routegen::__private::Tree::find(Tables, path, m, &mut caps, &mut allowed) {
             return ::core::result::Result::Ok(route_of(route, &caps));
         }
     };
