@@ -694,12 +694,26 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
     let has_statics = !compiled.statics.entries.is_empty();
     let has_tree = compiled.has_tree;
 
+    // The lookup functions return `recognize`'s own type, `Err(NotFound)` for "nothing here",
+    // so that the route found is built in `recognize`'s return slot. With an `Option` it was
+    // built in a temporary and copied word by word into the `Ok` (callgrind, github: 210 -> 191
+    // instructions a lookup).
     let (static_fn, static_call) = if has_statics {
         (
             static_lookup(router, &compiled.statics),
-            quote! {
-                if let ::core::option::Option::Some(route) = lookup_static(path, m, &mut allowed) {
-                    return ::core::result::Result::Ok(route);
+            if has_tree {
+                quote! {
+                    let found = lookup_static(path, m, &mut allowed);
+                    if found.is_ok() {
+                        return found;
+                    }
+                }
+            } else {
+                quote! {
+                    let found = lookup_static(path, m, &mut allowed);
+                    if found.is_ok() || allowed == 0 {
+                        return found;
+                    }
                 }
             },
         )
@@ -734,16 +748,17 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
                     #m: u64,
                     #caps: &mut [&'p str; #slots],
                     #allowed: &mut u64,
-                ) -> ::core::option::Option<Route<'p>> {
+                ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
                     let start = 0;
                     #root_body
-                    ::core::option::Option::None
+                    ::core::result::Result::Err(::routegen::MatchError::NotFound)
                 }
             },
             quote! {
                 let mut caps = [""; #slots];
-                if let ::core::option::Option::Some(route) = node_root(path, m, &mut caps, &mut allowed) {
-                    return ::core::result::Result::Ok(route);
+                let found = node_root(path, m, &mut caps, &mut allowed);
+                if found.is_ok() || allowed == 0 {
+                    return found;
                 }
             },
         )
@@ -821,11 +836,13 @@ fn match_by_length(
             // that takes the method wins, the others add theirs to a 405's `Allow`. A route that
             // takes any method wins outright, and ends the list.
             let mut tests = Vec::new();
-            let mut tail = quote!(::core::option::Option::None);
+            let mut tail = quote!(::core::result::Result::Err(
+                ::routegen::MatchError::NotFound
+            ));
             for &index in &entry.routes {
                 let route = &router.routes[index];
                 let name = variant(route);
-                let found = quote!(::core::option::Option::Some(Route::#name));
+                let found = quote!(::core::result::Result::Ok(Route::#name));
                 let mask = router.method_mask(route);
                 if mask == u64::MAX {
                     tail = found;
@@ -856,10 +873,10 @@ fn match_by_length(
             path: &'p str,
             #m: u64,
             #allowed: &mut u64,
-        ) -> ::core::option::Option<Route<'p>> {
+        ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
             match path.len() {
                 #(#arms)*
-                _ => ::core::option::Option::None,
+                _ => ::core::result::Result::Err(::routegen::MatchError::NotFound),
             }
         }
     }
@@ -893,16 +910,16 @@ fn hashed_lookup(router: &Router, table: &StaticTable) -> TokenStream {
             path: &'p str,
             m: u64,
             allowed: &mut u64,
-        ) -> ::core::option::Option<Route<'p>> {
+        ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
             static ROUTES_BY_PATH: [(u64, Route<'static>); #route_count] = [#(#routes),*];
             #find
             for &(mask, route) in &ROUTES_BY_PATH[start as usize..end as usize] {
                 if m & mask != 0 {
-                    return ::core::option::Option::Some(route);
+                    return ::core::result::Result::Ok(route);
                 }
                 *allowed |= mask;
             }
-            ::core::option::Option::None
+            ::core::result::Result::Err(::routegen::MatchError::NotFound)
         }
     }
 }
@@ -957,7 +974,7 @@ fn perfect_hash_probe(
         const STATIC_LENGTHS: u64 = #length_mask;
         let len = path.len();
         if !(#length_test) {
-            return ::core::option::Option::None;
+            return ::core::result::Result::Err(::routegen::MatchError::NotFound);
         }
         static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
         static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
@@ -965,7 +982,7 @@ fn perfect_hash_probe(
         let (key, start, end) =
             SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];
         if key != path {
-            return ::core::option::Option::None;
+            return ::core::result::Result::Err(::routegen::MatchError::NotFound);
         }
     }
 }
@@ -1072,7 +1089,7 @@ impl TreeEmitter<'_> {
             }
             let route_value = from_captures(route, &format_ident!("caps"));
             let found = quote! {
-                return ::core::option::Option::Some(#route_value);
+                return ::core::result::Result::Ok(#route_value);
             };
             let check = if route.methods.is_none() {
                 // Accepts any method; validation keeps it alone at its place in the tree.
@@ -1163,16 +1180,16 @@ impl TreeEmitter<'_> {
                 #m: u64,
                 #caps: &mut [&'p str; #slots],
                 #allowed: &mut u64,
-            ) -> ::core::option::Option<Route<'p>> {
+            ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
                 #body
-                ::core::option::Option::None
+                ::core::result::Result::Err(::routegen::MatchError::NotFound)
             }
         });
         // A `let` first, so the block is not a lone `if` that clippy asks to collapse into the
         // enclosing one.
         let call = quote! {{
             let found = #name(path, seg_end, m, caps, allowed);
-            if found.is_some() {
+            if found.is_ok() {
                 return found;
             }
         }};

@@ -176,7 +176,7 @@ pub fn recognize<'p>(
         m: u64,
         caps: &mut [&'p str; 2],
         allowed: &mut u64,
-    ) -> ::core::option::Option<Route<'p>> {
+    ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
         let start = 0;
         if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
             path,
@@ -194,7 +194,7 @@ pub fn recognize<'p>(
                     let end = seg_end;
                     if end == path.len() {
                         if m & 0x5 != 0 {
-                            return ::core::option::Option::Some(Route::DeviceList {});
+                            return ::core::result::Result::Ok(Route::DeviceList {});
                         }
                         *allowed |= 0x5;
                     } else {
@@ -216,7 +216,7 @@ pub fn recognize<'p>(
                                             let start = end + 1;
                                             if start < path.len() {
                                                 caps[1] = &path[start..];
-                                                return ::core::option::Option::Some(Route::DeviceFile {
+                                                return ::core::result::Result::Ok(Route::DeviceFile {
                                                     device_id: caps[0],
                                                     path: caps[1],
                                                 });
@@ -230,7 +230,7 @@ pub fn recognize<'p>(
                                         let end = seg_end;
                                         if end == path.len() {
                                             if m & 0x1 != 0 {
-                                                return ::core::option::Option::Some(Route::DeviceStatus {
+                                                return ::core::result::Result::Ok(Route::DeviceStatus {
                                                     device_id: caps[0],
                                                 });
                                             }
@@ -248,7 +248,7 @@ pub fn recognize<'p>(
                 ) {
                     let end = seg_end;
                     if end == path.len() {
-                        return ::core::option::Option::Some(Route::Health {});
+                        return ::core::result::Result::Ok(Route::Health {});
                     }
                 } else if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
                     path,
@@ -266,7 +266,7 @@ pub fn recognize<'p>(
                             {
                                 let end = seg_end;
                                 if end == path.len() {
-                                    return ::core::option::Option::Some(Route::Image {
+                                    return ::core::result::Result::Ok(Route::Image {
                                         id: caps[0],
                                     });
                                 }
@@ -278,7 +278,7 @@ pub fn recognize<'p>(
                                 let end = seg_end;
                                 if end == path.len() {
                                     if m & 0x200 != 0 {
-                                        return ::core::option::Option::Some(Route::ImageAny {
+                                        return ::core::result::Result::Ok(Route::ImageAny {
                                             name: caps[0],
                                         });
                                     }
@@ -290,18 +290,14 @@ pub fn recognize<'p>(
                 }
             }
         }
-        ::core::option::Option::None
+        ::core::result::Result::Err(::routegen::MatchError::NotFound)
     }
     let m = method.__mask_bit(&EXTENSIONS) | 0x8000000000000000;
     let mut allowed: u64 = 0;
     let mut caps = [""; 2];
-    if let ::core::option::Option::Some(route) = node_root(
-        path,
-        m,
-        &mut caps,
-        &mut allowed,
-    ) {
-        return ::core::result::Result::Ok(route);
+    let found = node_root(path, m, &mut caps, &mut allowed);
+    if found.is_ok() || allowed == 0 {
+        return found;
     }
     if allowed == 0 {
         ::core::result::Result::Err(::routegen::MatchError::NotFound)
