@@ -5,8 +5,8 @@
 //! `valgrind --tool=callgrind target/release/examples/profile routegen 1000` and the same with 0
 //! rounds; (difference) / (1000 * 130) is the instruction count of one lookup. `static` looks
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
-//! `static-phf` / `static-matchit` in the peers; `scale` and `scale-matchit` look up the 1,000
-//! hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
+//! `static-phf` / `static-matchit` in the peers and `static-match` in one `match` on `&str`;
+//! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
 //! the same sets generated with `Lookup::Tables`. With `--features scale-10k`, `scale-10k` and
 //! `scale-10k-matchit` look up the 10,000 hit paths of `scale_10000` (divide by 1000 * 10000),
 //! whose default form is tables, and `scale-10k-misses` and `scale-10k-misses-matchit` its miss
@@ -30,6 +30,7 @@ fn run<'p, R>(paths: &[&'p str], rounds: usize, lookup: impl Fn(&'p str) -> R) {
 }
 
 include!(concat!(env!("OUT_DIR"), "/static_phf.rs"));
+include!(concat!(env!("OUT_DIR"), "/static_match.rs"));
 
 /// matchit's own driver: through `run`'s closure, LLVM stops inlining `Router::at` and matchit
 /// counts 28 more instructions a lookup (546 against 518 on github), so it keeps this one.
@@ -70,7 +71,7 @@ fn main() {
     match who {
         "routegen" => run(&paths, rounds, |p| github::recognize(Method::GET, p)),
         "tables" => run(&paths, rounds, |p| github_tables::recognize(Method::GET, p)),
-        "static" | "static-phf" | "static-matchit" => {
+        "static" | "static-phf" | "static-matchit" | "static-match" => {
             let statics: Vec<&str> = routes
                 .iter()
                 .copied()
@@ -81,6 +82,7 @@ fn main() {
                     static_routes::recognize(Method::GET, p)
                 }),
                 "static-phf" => run(&statics, rounds, |p| STATIC_PHF.get(p)),
+                "static-match" => run(&statics, rounds, static_match),
                 _ => run_matchit(&matchit_router(&statics), &statics, rounds),
             }
         }
@@ -130,7 +132,7 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, scale, scale-tables, scale-matchit, scale-10k, scale-10k-matchit, \
+             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-10k, scale-10k-matchit, \
              scale-10k-misses or scale-10k-misses-matchit"
         ),
     }
