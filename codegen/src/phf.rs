@@ -48,7 +48,10 @@ pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
 /// Deterministic, and the hash function is the caller's, so one search serves every table.
 pub(crate) fn place(key_count: usize, hashes: impl Fn(u64) -> Vec<u64>) -> Placement {
     let slot_count = (key_count + key_count / 4).max(1);
-    let bucket_count = key_count.div_ceil(KEYS_PER_BUCKET).max(1);
+    let bucket_count = key_count
+        .div_ceil(KEYS_PER_BUCKET)
+        .max(1)
+        .next_power_of_two();
     for attempt in 0u64.. {
         let seed = 0x5EED_0000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         if let Some(placement) = try_seed(&hashes(seed), seed, slot_count, bucket_count) {
