@@ -64,6 +64,12 @@ pub struct Matched<'p> {
 type Rank = (u8, Reverse<usize>, Reverse<usize>);
 
 impl Reference {
+    /// The validated routes, for the code generator's unit tests.
+    #[cfg(test)]
+    pub(crate) fn router(&self) -> &Router {
+        &self.router
+    }
+
     pub(crate) fn new(router: Router) -> Reference {
         let extensions: Vec<Method> = router
             .extensions

@@ -7,8 +7,8 @@ pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
 pub use crate::table::{
-    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, Tables, Tree,
-    filter_bit, halves, leaf_packed, literal_key,
+    HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS,
+    Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key,
 };
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).
@@ -156,10 +156,7 @@ fn slashes_in(word: u64) -> u64 {
 /// walk, which hashes the words it reads.
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
-    let (word, available) = match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        Some(word) => (u64::from_le_bytes(*word), 8),
-        None => (tail_word(bytes, at), bytes.len() - at),
-    };
+    let (word, available) = raw_word(bytes, at);
     let found = slashes_in(word);
     if found == 0 {
         // No `/`: a tail word is already zero above the path's end.
@@ -170,6 +167,27 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
     // segment's bytes.
     let below_slash = (found ^ (found - 1)) >> 8;
     (word & below_slash, (found.trailing_zeros() / 8) as usize)
+}
+
+/// The word of `bytes` at `at` (at most `bytes.len()`) and how many of its bytes are the
+/// path's (up to eight), zero above them.
+#[inline(always)]
+pub(crate) fn raw_word(bytes: &[u8], at: usize) -> (u64, usize) {
+    match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(word) => (u64::from_le_bytes(*word), 8),
+        None => (tail_word(bytes, at), bytes.len() - at),
+    }
+}
+
+/// The high bit of every `/` byte of `word`, exactly, where [`slashes_in`] only places its
+/// lowest bit exactly: a byte's low seven bits plus `0x7f` carry into its high bit unless they
+/// are all zero, and the byte's own high bit is or-ed in, so only a `/` leaves it clear.
+#[inline(always)]
+pub(crate) fn every_slash_in(word: u64) -> u64 {
+    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let x = word ^ SLASHES;
+    !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
 /// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
@@ -190,6 +208,25 @@ fn tail_word(bytes: &[u8], at: usize) -> u64 {
             word
         }
     }
+}
+
+/// Whether `a` and `b` hold the same bytes, compared eight at a time (the last eight possibly
+/// overlapping the others): for the short texts of a route table this is a few word
+/// comparisons, where `a == b` calls `memcmp`.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) else {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    };
+    let (a_words, b_words) = (a.as_chunks::<8>().0, b.as_chunks::<8>().0);
+    a_last == b_last
+        && a_words
+            .iter()
+            .zip(b_words)
+            .all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
 }
 
 /// Whether `text` is exactly `literal`. `N` is a constant, so after the length check (which
@@ -221,6 +258,21 @@ mod tests {
         assert_ne!(base, hash(b"/repos/owner/name/issues", 2));
         assert_ne!(hash(b"", 0), hash(b"\0", 0));
         assert_ne!(hash(b"ab", 0), hash(b"ba", 0));
+    }
+
+    #[test]
+    fn same_bytes_compares_length_and_every_byte() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for len in 0..text.len() {
+            let a = &text[..len];
+            assert!(same_bytes(a, a), "{len}");
+            assert!(!same_bytes(a, &text[..len + 1]), "{len}");
+            for at in 0..len {
+                let mut b = *text;
+                b[at] ^= 0x20;
+                assert!(!same_bytes(a, &b[..len]), "{len}, byte {at}");
+            }
+        }
     }
 
     #[test]

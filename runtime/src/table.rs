@@ -6,7 +6,7 @@
 //! and [`Tree::find`] walks them: the same priority and backtracking, built in a fraction of the
 //! time. The arrays hold integers only, so they need no relocations and cost no start-up.
 
-use crate::__private::{segment_end, slot, word_at};
+use crate::__private::{every_slash_in, raw_word, same_bytes, segment_end, slot, word_at};
 
 /// `u32`s per node in [`Tree::nodes`].
 pub const NODE_FIELDS: usize = 4;
@@ -19,6 +19,8 @@ pub const HAS_PARAMS: u32 = 1 << 31;
 pub const PARAM_FIELDS: usize = 6;
 /// The parent of an empty slot of [`Tree::literals`]: no node has this number.
 pub const NO_PARENT: u32 = u32::MAX;
+/// The parent of a jump entry of [`Tree::literals`] (see [`Tree`]): no node has this number.
+pub const JUMP_PARENT: u32 = u32::MAX - 1;
 
 /// A segment tree as static arrays. Node 0 is the root; its first segment starts at byte 0.
 ///
@@ -52,6 +54,17 @@ pub const NO_PARENT: u32 = u32::MAX;
 ///
 /// A parameter child is `[prefix start, prefix end, suffix start, suffix end, child node, capture
 /// slot]` with the affixes in `text`, a plain parameter having an empty prefix and suffix.
+///
+/// **Jumps.** A node whose ancestors have neither parameter children nor catch-alls is reached
+/// by one path only, its literal prefix: the walk can go there directly, and if the node's
+/// subtree fails, no ancestor has anything else to try. When `jump_depth` is not zero, every
+/// such node `jump_depth` segments down is also in `literals`, under the parent [`JUMP_PARENT`]
+/// and keyed by its whole prefix (its segments and the `/` between them, hashed by [`jump_key`]).
+/// A walk first reads the path's first `jump_depth` segments in one scan and looks them up
+/// there: one probe instead of one per segment. A path without an entry walks from the root,
+/// unless `jumps_cover` says that no node above the jumps' depth has a parameter child or a
+/// catch-all: every node at that depth then has an entry, and a path with that many segments
+/// but no entry matches nothing.
 #[derive(Debug)]
 pub struct Tree {
     nodes: &'static [Record],
@@ -61,6 +74,8 @@ pub struct Tree {
     params: &'static [[u32; PARAM_FIELDS]],
     leaves: &'static [(u32, u32)],
     text: &'static str,
+    jump_depth: u32,
+    jumps_cover: bool,
 }
 
 /// A generated router's tree, named by a type: the generated code implements it for a unit
@@ -120,6 +135,18 @@ pub fn literal_key(parent: u32, text: &str, seed: u64) -> (u64, u64) {
     (scan.hash, scan.head)
 }
 
+/// The key of a jump entry in [`Tree::literals`] (see [`Tree`]): the hash of `prefix`, the
+/// first `depth` segments of a path (`depth - 1` slashes), and its head word. The walk computes
+/// the same key as it reads the path's first `depth` segments; this is that scan run on the
+/// prefix alone, so the generator and the walk cannot disagree.
+///
+/// # Panics
+/// If `prefix` has fewer than `depth - 1` slashes.
+pub fn jump_key(prefix: &str, depth: u32, seed: u64) -> (u64, u64) {
+    let scan = scan_prefix(prefix.as_bytes(), depth, seed).expect("a prefix of `depth` segments");
+    (scan.hash, scan.head)
+}
+
 /// The bit of a node's literal filter that a segment with this hash sets (see [`Tree`]): the
 /// top five bits of the hash, its best mixed.
 pub fn filter_bit(hash: u64) -> u32 {
@@ -171,6 +198,51 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
     }
 }
 
+/// The first `segments` segments of `bytes` (at least one), their hash as a jump entry's key
+/// and their head word; `None` when the path has fewer. One pass of eight bytes at a time, as
+/// [`scan_segment`], but through `segments - 1` slashes: the prefix ends at the next slash
+/// after those, or at the path's end.
+#[inline(always)]
+fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
+    let mut h = seed ^ u64::from(JUMP_PARENT).wrapping_mul(K);
+    // Segment ends still to find: each slash is one, the path's end the last.
+    let mut left = segments;
+    let mut at = 0;
+    let mut head = None;
+    let (end, last) = loop {
+        let (word, available) = raw_word(bytes, at);
+        // The slashes of this word end segments in order: drop those before the prefix's end.
+        // (A loop, not `count_ones`: without the `popcnt` feature, which x86-64's baseline
+        // lacks, that is a dozen instructions a word.)
+        let mut ends = every_slash_in(word);
+        while left > 1 && ends != 0 {
+            ends &= ends - 1;
+            left -= 1;
+        }
+        if ends != 0 {
+            let below = (ends ^ (ends - 1)) >> 8;
+            break (at + (ends.trailing_zeros() / 8) as usize, word & below);
+        }
+        if available < 8 {
+            // The path ends in this word (bytes past it read as zero, not as slashes).
+            if left == 1 {
+                break (at + available, word);
+            }
+            return None;
+        }
+        head.get_or_insert(word);
+        h = (h ^ word).wrapping_mul(K).rotate_left(31);
+        at += 8;
+    };
+    // As in `scan_segment`: the last word has fewer than eight bytes of the prefix.
+    let length = (end as u64) << 56;
+    Some(Scan {
+        end,
+        hash: (h ^ last ^ length).wrapping_mul(K),
+        head: head.unwrap_or(last),
+    })
+}
+
 /// Where a walk is: the request and what it found so far.
 struct Walk<'w, 'p> {
     path: &'p str,
@@ -202,6 +274,8 @@ impl Tree {
         params: &'static [u32],
         leaves: &'static [(u32, u32)],
         text: &'static str,
+        jump_depth: u32,
+        jumps_cover: bool,
     ) -> Tree {
         // Records as fixed-size arrays: one bounds check each, on the record's number.
         Tree {
@@ -212,6 +286,8 @@ impl Tree {
             params: params.as_chunks().0,
             leaves,
             text,
+            jump_depth,
+            jumps_cover,
         }
     }
 
@@ -230,13 +306,29 @@ impl Tree {
         caps: &mut [&'p str],
         allowed: &mut u64,
     ) -> Option<u32> {
+        let tree = T::TREE;
         let mut walk = Walk {
             path,
             method,
             caps,
             allowed,
         };
-        Tree::dispatch::<T>(0, &T::TREE.nodes[0], 0, &mut walk)
+        let bytes = path.as_bytes();
+        if tree.jump_depth != 0
+            && let Some(scan) = scan_prefix(bytes, tree.jump_depth, tree.seed)
+        {
+            if let Some(node) = tree.literal_child(JUMP_PARENT, &scan, bytes, 0) {
+                // Nothing above the node has anything else to try (see `Tree`).
+                return match Tree::follow::<T>(node, scan.end, false, &mut walk) {
+                    Next::Found(route) => Some(route),
+                    _ => None,
+                };
+            }
+            if tree.jumps_cover {
+                return None;
+            }
+        }
+        Tree::dispatch::<T>(0, &tree.nodes[0], 0, &mut walk)
     }
 
     fn text(&self, start: u32, end: u32) -> &'static str {
@@ -372,7 +464,13 @@ impl Tree {
         }
         if len > 8 {
             let rest = rest as usize;
-            if self.text.as_bytes().get(rest..rest + len - 8) != bytes.get(start + 8..scan.end) {
+            let (Some(ours), Some(theirs)) = (
+                self.text.as_bytes().get(rest..rest + len - 8),
+                bytes.get(start + 8..scan.end),
+            ) else {
+                return None;
+            };
+            if !same_bytes(ours, theirs) {
                 return None;
             }
         }
@@ -450,6 +548,70 @@ mod tests {
             );
             assert_eq!(scan.head, head_of(segment), "{segment:?}");
         }
+    }
+
+    #[test]
+    fn the_walk_reads_a_prefix_as_the_generator_reads_its_text() {
+        // Segments of every length around a word, empty ones, and multi-byte characters.
+        let paths = [
+            "",
+            "/",
+            "//",
+            "/a",
+            "/api/v1/users/x12/comments",
+            "/exactly8/abcdefg/abcdefgh/",
+            "/1234567/12345678/123456789/1234567890123456/x",
+            "/\u{e9}t\u{e9}/\u{20ac}\u{20ac}\u{20ac}/a//b/",
+            "no/leading/slash",
+        ];
+        for path in paths {
+            let segments = path.bytes().filter(|&b| b == b'/').count() as u32 + 1;
+            for depth in 1..=segments + 2 {
+                let scan = scan_prefix(path.as_bytes(), depth, 42);
+                let ends = (0..path.len()).filter(|&i| path.as_bytes()[i] == b'/');
+                let Some(end) = ends.chain([path.len()]).nth(depth as usize - 1) else {
+                    assert!(scan.is_none(), "{path:?} has fewer than {depth} segments");
+                    continue;
+                };
+                let scan = scan.unwrap_or_else(|| panic!("{path:?} at depth {depth}"));
+                let prefix = &path[..end];
+                assert_eq!(scan.end, end, "{path:?} at depth {depth}");
+                assert_eq!(
+                    (scan.hash, scan.head),
+                    jump_key(prefix, depth, 42),
+                    "{prefix:?}"
+                );
+                assert_eq!(scan.head, head_of(prefix), "{prefix:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_slash_in_marks_each_slash_exactly() {
+        // `0x2f` next to the bytes that fool the lowest-bit test: `0x2e`, `0x30`, `0xaf`.
+        for bytes in [
+            *b"//./0/\xaf/",
+            *b"a/b/c/d/",
+            *b"////////",
+            *b"\0\0\0\0\0\0\0\0",
+        ] {
+            let expected = (0..8)
+                .filter(|&i| bytes[i] == b'/')
+                .fold(0, |mask, i| mask | 0x80 << (8 * i));
+            assert_eq!(
+                every_slash_in(u64::from_le_bytes(bytes)),
+                expected,
+                "{bytes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_jump_key_tells_apart_depths_and_texts() {
+        let key = |prefix, depth| jump_key(prefix, depth, 9).0;
+        assert_ne!(key("/api/v1", 3), key("/api/v2", 3));
+        assert_ne!(key("/api/v1", 3), key("/api/v1/", 4));
+        assert_ne!(key("/api/v1", 3), jump_key("/api/v1", 3, 10).0);
     }
 
     #[test]

@@ -52,6 +52,22 @@ fn main() {
         .lookup(routegen_codegen::Lookup::Tables)
         .output_file("conditional_tables.rs")
         .compile();
+    // Tables whose walk jumps over the first four segments of the paths under `/api/v1`, while
+    // `/docs` has a parameter child above that depth, so other paths walk from the root.
+    routegen_codegen::Builder::new()
+        .route_source(
+            "jumps.toml",
+            "[[route]]\nname = \"a\"\npath = \"/api/v1/a\"\nmethod = \"GET\"\n\n\
+             [[route]]\nname = \"a_item\"\npath = \"/api/v1/a/{id}\"\n\n\
+             [[route]]\nname = \"b\"\npath = \"/api/v1/b\"\n\n\
+             [[route]]\nname = \"long\"\npath = \"/api/v1/a-segment-longer-than-a-word\"\n\n\
+             [[route]]\nname = \"page\"\npath = \"/docs/{page}\"\n\n\
+             [[route]]\nname = \"edit\"\npath = \"/docs/{page}/edit\"\n\n\
+             [[route]]\nname = \"static_doc\"\npath = \"/docs/intro/a/b\"\n",
+        )
+        .lookup(routegen_codegen::Lookup::Tables)
+        .output_file("jumps.rs")
+        .compile();
     // More routes than one `route_of` function takes (256), as tables.
     routegen_codegen::Builder::new()
         .route_source("large.toml", large_routes())

@@ -12,8 +12,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use routegen::__private::{
-    HAS_PARAMS, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS, filter_bit,
-    halves, leaf_packed, literal_key,
+    HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS,
+    filter_bit, halves, jump_key, leaf_packed, literal_key,
 };
 
 use super::{Interned, cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
@@ -26,9 +26,18 @@ use crate::validate::MAX_SEGMENTS;
 #[derive(Default)]
 struct Flat {
     nodes: Vec<u32>,
-    /// Every literal child as `(parent, text, child)`, placed in a hash table by
-    /// [`Flat::literal_table`].
+    /// Every literal child as `(parent, text, child)`, then every jump entry as
+    /// `(JUMP_PARENT, prefix, node)`, placed in a hash table by [`Flat::literal_table`].
     literals: Vec<(u32, String, u32)>,
+    /// The nodes a walk could jump to (`routegen::__private::Tree`, "Jumps"): those whose
+    /// ancestors have no parameter children or catch-alls, as `(depth, prefix, node, routes)`,
+    /// `routes` being how many routes end in the node's subtree.
+    jump_targets: Vec<(u32, String, u32, usize)>,
+    /// How many segments a jump reads; 0 for none.
+    jump_depth: u32,
+    /// The least depth of a node with a parameter child or a catch-all whose ancestors have
+    /// none: jumps to that depth or above cover every path that has as many segments.
+    first_branch: u32,
     params: Vec<u32>,
     /// Route indices (into `router.routes`) of every node's leaves, then its catch-alls, each
     /// with its capture slot (a catch-all's; 0 for a leaf, which captures nothing).
@@ -48,17 +57,21 @@ impl Flat {
     fn of(root: &Node, first_leaf: usize) -> Flat {
         let mut flat = Flat {
             first_leaf,
+            first_branch: u32::MAX,
             ..Flat::default()
         };
-        flat.add(root);
+        flat.add(root, Some((0, String::new())));
         // One record past the last node: it closes the last node's ranges.
         let (leaves, params) = (flat.next_leaf(), u32_of(flat.params.len() / PARAM_FIELDS));
         flat.nodes.extend([leaves, leaves, params, 0]);
+        flat.choose_jumps();
         flat
     }
 
-    /// Writes `node` and its subtree; returns its number.
-    fn add(&mut self, node: &Node) -> u32 {
+    /// Writes `node` and its subtree; returns its number and how many routes end in the
+    /// subtree. `reached` is the node's depth and literal prefix when no ancestor has a
+    /// parameter child or a catch-all.
+    fn add(&mut self, node: &Node, reached: Option<(u32, String)>) -> (u32, usize) {
         let number = u32_of(self.nodes.len() / NODE_FIELDS);
         let record = self.nodes.len();
         self.nodes.extend([0; NODE_FIELDS]);
@@ -78,14 +91,37 @@ impl Flat {
             self.params
                 .extend([prefix, prefix_end, suffix, suffix_end, 0, slot]);
         }
+        let mut routes = node.leaves.len() + node.catch_all.len();
+        let only_literals = node.params.is_empty() && node.catch_all.is_empty();
         for (text, child) in &node.statics {
-            let child = self.add(child);
+            let child_reached =
+                reached
+                    .as_ref()
+                    .filter(|_| only_literals)
+                    .map(|(depth, prefix)| {
+                        let prefix = if *depth == 0 {
+                            text.clone()
+                        } else {
+                            format!("{prefix}/{text}")
+                        };
+                        (depth + 1, prefix)
+                    });
+            let (child, child_routes) = self.add(child, child_reached);
+            routes += child_routes;
             self.literals.push((number, text.clone(), child));
         }
         // A parameter child is `[prefix, prefix_end, suffix, suffix_end, child, slot]`.
         const CHILD: usize = 4;
         for (at, param) in (params..).zip(&node.params) {
-            self.params[at * PARAM_FIELDS + CHILD] = self.add(&param.node);
+            let (child, child_routes) = self.add(&param.node, None);
+            routes += child_routes;
+            self.params[at * PARAM_FIELDS + CHILD] = child;
+        }
+        if let Some((depth, prefix)) = reached {
+            if !only_literals {
+                self.first_branch = self.first_branch.min(depth);
+            }
+            self.jump_targets.push((depth, prefix, number, routes));
         }
         // The ranges end where the next node's begin: its record is written next, and nothing
         // is added to `routes` or `params` in between. The literal filter (the last field)
@@ -106,7 +142,35 @@ impl Flat {
             params | flag,
             0,
         ]);
-        number
+        (number, routes)
+    }
+
+    /// Picks the depth of the walk's jumps and adds the entries of that depth to `literals`.
+    /// A jump to depth `d` saves a path that has an entry `d - 1` segment lookups, and costs
+    /// a path that has none about one more: the depth whose routes gain the most (counting
+    /// each route's path once), if any gains.
+    fn choose_jumps(&mut self) {
+        let total = self.routes.len();
+        let mut covered: std::collections::BTreeMap<u32, usize> = Default::default();
+        for &(depth, _, _, routes) in &self.jump_targets {
+            *covered.entry(depth).or_default() += routes;
+        }
+        let gain = |(&depth, &routes): (&u32, &usize)| {
+            let saved = routes * (depth as usize).saturating_sub(1);
+            saved as i64 - (total - routes) as i64
+        };
+        let best = covered
+            .iter()
+            .max_by_key(|&entry| (gain(entry), std::cmp::Reverse(*entry.0)));
+        let Some((&depth, _)) = best.filter(|&entry| gain(entry) > 0) else {
+            return;
+        };
+        self.jump_depth = depth;
+        for (at, prefix, node, _) in std::mem::take(&mut self.jump_targets) {
+            if at == depth {
+                self.literals.push((JUMP_PARENT, prefix, node));
+            }
+        }
     }
 
     /// The position in `LEAVES` of the next route added.
@@ -117,9 +181,14 @@ impl Flat {
     /// The hash table of the literal children (layout: `routegen::__private::Tree`), with the
     /// placement's seed and displacements; sets each node's literal filter for that seed.
     fn literal_table(&mut self) -> (Vec<u32>, Placement) {
+        let jump_depth = self.jump_depth;
+        let key = move |parent: u32, text: &str, seed| match parent {
+            JUMP_PARENT => jump_key(text, jump_depth, seed),
+            _ => literal_key(parent, text, seed),
+        };
         let placement = phf::place(self.literals.len(), |seed| {
             (self.literals.iter())
-                .map(|(parent, text, _)| literal_key(*parent, text, seed).0)
+                .map(|(parent, text, _)| key(*parent, text, seed).0)
                 .collect()
         });
         let mut slots = Vec::with_capacity(placement.slots.len() * LITERAL_FIELDS);
@@ -130,8 +199,10 @@ impl Flat {
             };
             // Each literal fills one slot, so its text is not needed in `literals` again.
             let (parent, text, child) = std::mem::take(&mut self.literals[index]);
-            let (hash, head) = literal_key(parent, &text, placement.seed);
-            self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 1] |= filter_bit(hash);
+            let (hash, head) = key(parent, &text, placement.seed);
+            if parent != JUMP_PARENT {
+                self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 1] |= filter_bit(hash);
+            }
             // The head word holds the first eight bytes, the text the rest. The rest is read as
             // bytes, so it may start inside a character: the whole text is interned and the rest
             // addressed within it.
@@ -224,6 +295,8 @@ pub(super) fn tree(
         lit(displacements.len()),
     );
     let seed = placement.seed;
+    let jump_depth = Literal::u32_unsuffixed(flat.jump_depth);
+    let jumps_cover = flat.jump_depth != 0 && flat.jump_depth <= flat.first_branch;
     let leaves = flat.routes.iter().map(|&(index, slot)| {
         let id = Literal::u32_unsuffixed(u32_of(index));
         // A capture slot is below MAX_SEGMENTS, so it fits the high bits (asserted above).
@@ -247,7 +320,8 @@ pub(super) fn tree(
         static LEAVES: [(u32, u32); #leaf_count] = [#(#leaves),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
         static TREE: ::routegen::__private::Tree = ::routegen::__private::Tree::__new(
-            &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text,
+            &NODES, &LITERALS, &DISPLACEMENTS, #seed, &PARAMS, &LEAVES, #text, #jump_depth,
+            #jumps_cover,
         );
         /// `TREE` as a type, so that the walk is compiled for these tables.
         struct Tables;
@@ -348,4 +422,69 @@ fn constructors(
         }
     };
     (route_of, functions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables of these patterns, as the generator lays them out.
+    fn flat_of(patterns: &[&str]) -> Flat {
+        let text: String = (patterns.iter().enumerate())
+            .map(|(i, path)| format!("[[route]]\nname = \"r{i}\"\npath = \"{path}\"\n"))
+            .collect();
+        let reference = crate::Builder::new()
+            .route_source("t.toml", text)
+            .reference()
+            .expect("valid routes");
+        let compiled = crate::compile::compile(reference.router(), true);
+        Flat::of(&compiled.tree, 0)
+    }
+
+    fn jump_entries(flat: &Flat) -> Vec<&str> {
+        let jumps = flat
+            .literals
+            .iter()
+            .filter(|(parent, ..)| *parent == JUMP_PARENT);
+        let mut texts: Vec<&str> = jumps.map(|(_, text, _)| text.as_str()).collect();
+        texts.sort_unstable();
+        texts
+    }
+
+    #[test]
+    fn jumps_go_as_deep_as_the_literal_prefixes_that_most_routes_share() {
+        let flat = flat_of(&[
+            "/api/v1/users",
+            "/api/v1/users/{id}",
+            "/api/v1/items/{id}",
+            "/api/v2/users/{id}",
+            "/health",
+        ]);
+        // Depth 4 (`""`, `api`, `v1`, `users`) saves two probes on three routes' paths and costs
+        // one on two others; depth 3 saves one on four and costs one on one.
+        assert_eq!(flat.jump_depth, 4);
+        assert_eq!(
+            jump_entries(&flat),
+            ["/api/v1/items", "/api/v1/users", "/api/v2/users"]
+        );
+        // No node above depth 4 has a parameter: a path of four segments or more with no entry
+        // matches nothing.
+        assert_eq!(flat.first_branch, 4);
+    }
+
+    #[test]
+    fn a_parameter_above_the_jumps_makes_them_a_shortcut_only() {
+        let flat = flat_of(&["/api/v1/a", "/api/v1/b", "/api/v1/c", "/docs/{page}"]);
+        assert_eq!(flat.jump_depth, 4);
+        assert_eq!(jump_entries(&flat), ["/api/v1/a", "/api/v1/b", "/api/v1/c"]);
+        // `docs` (depth 2) has a parameter child: paths under it walk from the root.
+        assert_eq!(flat.first_branch, 2);
+    }
+
+    #[test]
+    fn no_jumps_when_the_root_branches_on_a_parameter() {
+        let flat = flat_of(&["/{tenant}/a/b/c", "/{tenant}/a/b/d", "/x/a/b/c"]);
+        assert_eq!(flat.jump_depth, 0);
+        assert!(jump_entries(&flat).is_empty());
+    }
 }

@@ -22,6 +22,11 @@ pub mod conditional_tables {
     routegen::include_routes!("conditional_tables.rs");
 }
 
+/// Tables whose walk jumps over the literal prefix `/api/v1/...` but not `/docs/...`.
+pub mod jumps {
+    routegen::include_routes!("jumps.rs");
+}
+
 /// 600 generated routes as tables: more than one function's worth of variants to build.
 pub mod large {
     routegen::include_routes!("large.rs");

@@ -98,3 +98,70 @@ fn a_conditional_route_left_out_of_tables_matches_nothing_and_allows_nothing() {
         })
     );
 }
+
+#[test]
+fn a_walk_that_jumps_over_literal_prefixes_answers_as_one_from_the_root() {
+    use routegen_e2e::jumps::{Route, recognize};
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/jumps.rs"));
+    // The tables do jump four segments, and not for every path (the flag after the depth).
+    let args: String = generated
+        .split("Tree::__new(")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(args.ends_with(",4,false,"), "{args}");
+
+    // Through a jump: to a leaf, into the subtree, past a prefix longer than a word.
+    assert_eq!(recognize(Method::GET, "/api/v1/a"), Ok(Route::A));
+    assert_eq!(
+        recognize(Method::GET, "/api/v1/a/7"),
+        Ok(Route::AItem { id: "7" })
+    );
+    assert_eq!(recognize(Method::GET, "/api/v1/b"), Ok(Route::B));
+    assert_eq!(
+        recognize(Method::GET, "/api/v1/a-segment-longer-than-a-word"),
+        Ok(Route::Long)
+    );
+    match recognize(Method::POST, "/api/v1/a") {
+        Err(MatchError::MethodNotAllowed { allowed }) => assert_eq!(allowed.to_string(), "GET"),
+        other => panic!("{other:?}"),
+    }
+    // Paths with no jump entry walk from the root: too few segments, or a prefix under `/docs`.
+    assert_eq!(
+        recognize(Method::GET, "/docs/x"),
+        Ok(Route::Page { page: "x" })
+    );
+    assert_eq!(
+        recognize(Method::GET, "/docs/x/edit"),
+        Ok(Route::Edit { page: "x" })
+    );
+    assert_eq!(
+        recognize(Method::GET, "/docs/intro/a/b"),
+        Ok(Route::StaticDoc)
+    );
+    // `/docs/intro/a` is a prefix in the tree, but below the parameter: not a jump entry.
+    assert_eq!(
+        recognize(Method::GET, "/docs/intro/edit"),
+        Ok(Route::Edit { page: "intro" })
+    );
+    for miss in [
+        "/api/v1",
+        "/api/v1/",
+        "/api/v1/c",
+        "/api/v1/a/7/8",
+        "/api/v1/a-segment-longer-than-a-worD",
+        "/api/v2/a",
+        "api/v1/a",
+        "/docs/x/y",
+    ] {
+        assert_eq!(
+            recognize(Method::GET, miss),
+            Err(MatchError::NotFound),
+            "{miss:?}"
+        );
+    }
+}
