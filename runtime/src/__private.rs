@@ -7,8 +7,8 @@ pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
 pub use crate::table::{
-    HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS,
-    Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key,
+    EMPTY_SLOT, HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NODE_FIELDS, PARAM_FIELDS,
+    Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
 };
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).

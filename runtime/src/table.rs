@@ -11,16 +11,29 @@ use crate::__private::{every_slash_in, raw_word, same_bytes, segment_end, slot, 
 /// `u32`s per node in [`Tree::nodes`].
 pub const NODE_FIELDS: usize = 4;
 /// `u32`s per slot of the literal children's hash table, [`Tree::literals`].
-pub const LITERAL_FIELDS: usize = 6;
+pub const LITERAL_FIELDS: usize = 4;
 /// The flag of a node's `params` field (see [`Tree`]) that says it has parameter children or
 /// catch-alls.
 pub const HAS_PARAMS: u32 = 1 << 31;
 /// `u32`s per parameter child in [`Tree::params`].
 pub const PARAM_FIELDS: usize = 6;
-/// The parent of an empty slot of [`Tree::literals`]: no node has this number.
-pub const NO_PARENT: u32 = u32::MAX;
-/// The parent of a jump entry of [`Tree::literals`] (see [`Tree`]): no node has this number.
-pub const JUMP_PARENT: u32 = u32::MAX - 1;
+/// The bits of a literal slot's tag ([`literal_tag`]) that hold the parent's number.
+pub const TAG_PARENT_BITS: u32 = 24;
+/// The parent of a jump entry of [`Tree::literals`] (see [`Tree`]): nodes are numbered below.
+pub const JUMP_PARENT: u32 = (1 << TAG_PARENT_BITS) - 1;
+/// The tag of an empty slot of [`Tree::literals`]: its length bits are none that
+/// [`literal_tag`] makes.
+pub const EMPTY_SLOT: u32 = u32::MAX;
+/// A tag's length for a text longer than a word.
+const LONG_TEXT: usize = 9;
+
+/// The tag of a literal slot (see [`Tree`]): the parent's number (below [`JUMP_PARENT`], or
+/// that) and above it the text's length, or [`LONG_TEXT`] for any text longer than a word.
+#[inline(always)]
+pub const fn literal_tag(parent: u32, len: usize) -> u32 {
+    let len = if len < LONG_TEXT { len } else { LONG_TEXT };
+    parent | (len as u32) << TAG_PARENT_BITS
+}
 
 /// A segment tree as static arrays. Node 0 is the root; its first segment starts at byte 0.
 ///
@@ -46,11 +59,12 @@ pub const JUMP_PARENT: u32 = u32::MAX - 1;
 /// The literal children of every node share one hash table (hash and displace, as the static
 /// routes' table): the key is the parent's number and the segment's text, hashed by
 /// [`literal_key`] with `seed` while the walk scans the segment for its end. A slot of
-/// `literals` is `[parent, child, length, rest, head low, head high]` (`parent` is
-/// [`NO_PARENT`] in an empty slot): `head` holds the text's first eight bytes (fewer, zero
-/// above them), and a longer text's other bytes are in `text` from `rest`. Finding a literal
-/// child is then one hash, two array reads and a word comparison, however many siblings it has,
-/// and reads `text` only for segments longer than a word.
+/// `literals` is 16 bytes, `[tag, child, low, high]` (`tag` is [`EMPTY_SLOT`] in an empty
+/// slot): the tag is the parent's number and the text's length ([`literal_tag`]), and
+/// `(low, high)` the text itself when it fits a word (its bytes, zero above them), or else
+/// where it starts in `text` and its length. Finding a literal child is then one hash, two
+/// array reads and two comparisons, however many siblings it has, and reads `text` only for
+/// segments longer than a word.
 ///
 /// A parameter child is `[prefix start, prefix end, suffix start, suffix end, child node, capture
 /// slot]` with the affixes in `text`, a plain parameter having an empty prefix and suffix.
@@ -456,25 +470,22 @@ impl Tree {
     #[inline(always)]
     fn literal_child(&self, node: u32, scan: &Scan, bytes: &[u8], start: usize) -> Option<usize> {
         let slot = slot(scan.hash, self.displacements, self.literals.len());
-        let [parent, child, len, rest, low, high] = self.literals[slot];
-        let head = joined(low, high);
-        let len = len as usize;
-        if parent != node || len != scan.end - start || head != scan.head {
+        let [tag, child, low, high] = self.literals[slot];
+        let len = scan.end - start;
+        if tag != literal_tag(node, len) {
             return None;
         }
-        if len > 8 {
-            let rest = rest as usize;
-            let (Some(ours), Some(theirs)) = (
-                self.text.as_bytes().get(rest..rest + len - 8),
-                bytes.get(start + 8..scan.end),
-            ) else {
-                return None;
-            };
-            if !same_bytes(ours, theirs) {
-                return None;
-            }
-        }
-        Some(child as usize)
+        let same = if len < LONG_TEXT {
+            joined(low, high) == scan.head
+        } else {
+            let (at, text_len) = (low as usize, high as usize);
+            text_len == len
+                && same_bytes(
+                    self.text.as_bytes().get(at..at + len)?,
+                    bytes.get(start..scan.end)?,
+                )
+        };
+        same.then_some(child as usize)
     }
 
     /// The first route of `leaves[from..to]` whose mask meets the method; records the others'

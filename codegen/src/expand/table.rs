@@ -12,8 +12,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use routegen::__private::{
-    HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NO_PARENT, NODE_FIELDS, PARAM_FIELDS,
-    filter_bit, halves, jump_key, leaf_packed, literal_key,
+    EMPTY_SLOT, HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NODE_FIELDS, PARAM_FIELDS,
+    filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
 };
 
 use super::{Interned, cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
@@ -73,6 +73,10 @@ impl Flat {
     /// parameter child or a catch-all.
     fn add(&mut self, node: &Node, reached: Option<(u32, String)>) -> (u32, usize) {
         let number = u32_of(self.nodes.len() / NODE_FIELDS);
+        assert!(
+            number < JUMP_PARENT,
+            "a route table holds fewer than 2^24 - 1 nodes"
+        );
         let record = self.nodes.len();
         self.nodes.extend([0; NODE_FIELDS]);
         let leaves = self.next_leaf();
@@ -194,7 +198,7 @@ impl Flat {
         let mut slots = Vec::with_capacity(placement.slots.len() * LITERAL_FIELDS);
         for slot in &placement.slots {
             let Some(index) = *slot else {
-                slots.extend([NO_PARENT, 0, 0, 0, 0, 0]);
+                slots.extend([EMPTY_SLOT, 0, 0, 0]);
                 continue;
             };
             // Each literal fills one slot, so its text is not needed in `literals` again.
@@ -203,16 +207,13 @@ impl Flat {
             if parent != JUMP_PARENT {
                 self.nodes[parent as usize * NODE_FIELDS + NODE_FIELDS - 1] |= filter_bit(hash);
             }
-            // The head word holds the first eight bytes, the text the rest. The rest is read as
-            // bytes, so it may start inside a character: the whole text is interned and the rest
-            // addressed within it.
-            let rest = if text.len() > 8 {
-                self.intern(&text).0 + 8
+            // A text of up to a word is in the slot; a longer one in the text blob.
+            let (low, high) = if text.len() <= 8 {
+                halves(head)
             } else {
-                0
+                (self.intern(&text).0, u32_of(text.len()))
             };
-            let (low, high) = halves(head);
-            slots.extend([parent, child, u32_of(text.len()), rest, low, high]);
+            slots.extend([literal_tag(parent, text.len()), child, low, high]);
         }
         (slots, placement)
     }
