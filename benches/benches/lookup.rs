@@ -10,9 +10,11 @@
 //! a byte at a time (routegen's `Result<Route, MatchError>` on the static set, whose route is one
 //! byte), the copy's 16-byte loads could not be forwarded from those stores, and the stall cost
 //! more than the lookup itself (7.6 against 3.4 ns a path). A caller that matches on the result
-//! reads what was written, as `black_box(&result)` does. Before any timing, every contender is checked to
-//! return the expected route for every path (and nothing for the misses), so a broken pattern
-//! conversion cannot produce a fast wrong number.
+//! reads what was written, as `black_box(&result)` does.
+//!
+//! Before any timing, every contender is checked to return the expected route for every path
+//! (and nothing for the misses), so a broken pattern conversion cannot produce a fast wrong
+//! number.
 //!
 //! `cargo bench -p routegen-benches --bench lookup -- --warm-up-time 1 --measurement-time 3`
 

@@ -6,11 +6,12 @@
 //! rounds; (difference) / (1000 * 130) is the instruction count of one lookup. `static` looks
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
 //! `static-phf` / `static-matchit` in the peers and `static-match` in one `match` on `&str`;
-//! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by 1000 * 1000). `tables` and `scale-tables` run
-//! the same sets generated with `Lookup::Tables`. With `--features scale-10k`, `scale-10k` and
-//! `scale-10k-matchit` look up the 10,000 hit paths of `scale_10000` (divide by 1000 * 10000),
-//! whose default form is tables, and `scale-10k-misses` and `scale-10k-misses-matchit` its miss
-//! paths (8,472; the count is printed).
+//! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by
+//! 1000 * 1000). `tables` and `scale-tables` run the same sets generated with `Lookup::Tables`.
+//! With `--features scale-10k`, `scale-10k` and `scale-10k-matchit` look up the 10,000 hit
+//! paths of `scale_10000` (divide by 1000 * 10000), whose default form is tables, and
+//! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472; the count is
+//! printed).
 
 use std::hint::black_box;
 
@@ -132,8 +133,8 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-10k, scale-10k-matchit, \
-             scale-10k-misses or scale-10k-misses-matchit"
+             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-10k, \
+             scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
     }
 }

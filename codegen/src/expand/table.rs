@@ -97,19 +97,11 @@ impl Flat {
         }
         let mut routes = node.leaves.len() + node.catch_all.len();
         let only_literals = node.params.is_empty() && node.catch_all.is_empty();
+        // The literal children are reached too when this node does not branch on a parameter.
+        let reaches_children = reached.as_ref().filter(|_| only_literals);
         for (text, child) in &node.statics {
-            let child_reached =
-                reached
-                    .as_ref()
-                    .filter(|_| only_literals)
-                    .map(|(depth, prefix)| {
-                        let prefix = if *depth == 0 {
-                            text.clone()
-                        } else {
-                            format!("{prefix}/{text}")
-                        };
-                        (depth + 1, prefix)
-                    });
+            let child_reached = reaches_children
+                .map(|(depth, prefix)| (depth + 1, longer_prefix(*depth, prefix, text)));
             let (child, child_routes) = self.add(child, child_reached);
             routes += child_routes;
             self.literals.push((number, text.clone(), child));
@@ -147,6 +139,12 @@ impl Flat {
             0,
         ]);
         (number, routes)
+    }
+
+    /// Whether a path with `jump_depth` segments or more and no jump entry matches nothing: no
+    /// node above that depth branches on a parameter (`routegen::__private::Tree`, "Jumps").
+    fn jumps_cover(&self) -> bool {
+        self.jump_depth != 0 && self.jump_depth <= self.first_branch
     }
 
     /// Picks the depth of the walk's jumps and adds the entries of that depth to `literals`.
@@ -231,6 +229,16 @@ impl Flat {
     }
 }
 
+/// The literal prefix of a node `depth` segments down whose prefix is `prefix`, extended by its
+/// child `text`: segments joined by `/`, the root's segment (at `depth` 0) starting the path.
+fn longer_prefix(depth: u32, prefix: &str, text: &str) -> String {
+    if depth == 0 {
+        text.to_owned()
+    } else {
+        format!("{prefix}/{text}")
+    }
+}
+
 fn u32_of(n: usize) -> u32 {
     u32::try_from(n).expect("a route table holds fewer than 2^32 entries")
 }
@@ -297,7 +305,7 @@ pub(super) fn tree(
     );
     let seed = placement.seed;
     let jump_depth = Literal::u32_unsuffixed(flat.jump_depth);
-    let jumps_cover = flat.jump_depth != 0 && flat.jump_depth <= flat.first_branch;
+    let jumps_cover = flat.jumps_cover();
     let leaves = flat.routes.iter().map(|&(index, slot)| {
         let id = Literal::u32_unsuffixed(u32_of(index));
         // A capture slot is below MAX_SEGMENTS, so it fits the high bits (asserted above).
