@@ -28,24 +28,16 @@ pub(crate) struct Compiled {
 /// The static routes, grouped by path (routes with disjoint methods may share one).
 pub(crate) struct StaticTable {
     pub entries: Vec<StaticEntry>,
-    pub hash: PerfectHash,
+    pub hash: StaticHash,
 }
 
-/// The most static paths of one length that [`StaticTable::by_length`] compares one after the
-/// other; beyond it the perfect hash is cheaper.
-const PATHS_PER_LENGTH: usize = 4;
-
-impl StaticTable {
-    /// The entries grouped by path length (indices into `entries`), when every length has at
-    /// most [`PATHS_PER_LENGTH`] paths: then a `match` on the length and a few fixed-size
-    /// comparisons beat hashing the path (callgrind, github static set: see BENCHMARKS.md).
-    pub fn by_length(&self) -> Option<BTreeMap<usize, Vec<usize>>> {
-        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (index, entry) in self.entries.iter().enumerate() {
-            groups.entry(entry.path.len()).or_default().push(index);
-        }
-        (groups.values().all(|group| group.len() <= PATHS_PER_LENGTH)).then_some(groups)
-    }
+/// How a path finds its entry of a [`StaticTable`]. Every entry key is distinct.
+pub(crate) enum StaticHash {
+    /// One multiplication to a slot of its own, when a small table separates the paths (a few
+    /// dozen paths at most). The fastest (BENCHMARKS.md, static set).
+    Direct(phf::Direct),
+    /// Hash and displace: any number of paths, one more table read.
+    Displaced(PerfectHash),
 }
 
 pub(crate) struct StaticEntry {
@@ -135,7 +127,10 @@ fn split(router: &Router, static_table: bool) -> Compiled {
         .map(|(path, routes)| StaticEntry { path, routes })
         .collect();
     let keys: Vec<&[u8]> = entries.iter().map(|e| e.path.as_bytes()).collect();
-    let hash = phf::build(&keys);
+    let hash = match phf::direct(&keys) {
+        Some(direct) => StaticHash::Direct(direct),
+        None => StaticHash::Displaced(phf::build(&keys)),
+    };
     tree.sort();
     Compiled {
         statics: StaticTable { entries, hash },

@@ -25,8 +25,9 @@ fn lit(n: usize) -> Literal {
 }
 
 use crate::ast::MetaValue;
-use crate::compile::{Compiled, Node, StaticTable};
+use crate::compile::{Compiled, Node, StaticHash, StaticTable};
 use crate::model::{ANY_METHOD_BIT, Route, RouteKind, Router, Routers, STANDARD_METHODS};
+use crate::phf::{Direct, PerfectHash};
 
 /// Tree nodes inlined into one generated function before a subtree moves to a function of its
 /// own: large enough that a lookup rarely crosses a call, small enough to keep rustc linear.
@@ -815,80 +816,108 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
 }
 
 fn static_lookup(router: &Router, table: &StaticTable) -> TokenStream {
-    match table.by_length() {
-        Some(groups) => match_by_length(router, table, &groups),
-        None => hashed_lookup(router, table),
+    match &table.hash {
+        StaticHash::Direct(direct) => direct_lookup(router, table, direct),
+        StaticHash::Displaced(hash) => displaced_lookup(router, table, hash),
     }
 }
 
-/// `lookup_static` as a `match` on the path's length, then a fixed-size comparison with each
-/// static path of that length, whose arm gives the route: no table, no loop, and for routes
-/// that take any method no method test either (callgrind, `static`: 41 -> 27 instructions a
-/// lookup in `recognize`).
-fn match_by_length(
-    router: &Router,
-    table: &StaticTable,
-    groups: &BTreeMap<usize, Vec<usize>>,
-) -> TokenStream {
+/// `lookup_static` as a direct table (`routegen::__private::find_static`): one multiplication
+/// finds the only slot the path can be in, and the slot's words confirm it. When every static
+/// path has one route, the slot's route is the answer (after its method test, unless it takes
+/// any method): no loop over the path's routes.
+fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> TokenStream {
     let (found_or_not, not_here) = (found_or_not(), not_here());
-    let mut reads_method = false;
-    let mut arms = Vec::new();
-    for (len, group) in groups {
-        for entry in group.iter().map(|&entry| &table.entries[entry]) {
-            let bytes = Literal::byte_string(entry.path.as_bytes());
-            let len = lit(*len);
-            // The routes of one path, in declaration order, have disjoint methods: the first
-            // that takes the method wins, the others add theirs to a 405's `Allow`. A route that
-            // takes any method wins outright, and ends the list.
-            let mut tests = Vec::new();
-            let mut tail = not_here.clone();
-            for &index in &entry.routes {
-                let route = &router.routes[index];
-                let name = variant(route);
-                let found = quote!(::core::result::Result::Ok(Route::#name));
-                let mask = router.method_mask(route);
-                if mask == u64::MAX {
-                    tail = found;
-                    break;
+    let (routes, starts) = routes_by_path(router, table);
+    let route_count = lit(routes.len());
+    let index = |n: usize| {
+        Literal::u16_unsuffixed(u16::try_from(n).expect("a direct table has few routes"))
+    };
+    // The middle bytes of the paths longer than 16 bytes, one after the other.
+    let mut text: Vec<u8> = Vec::new();
+    let slots: Vec<TokenStream> = direct
+        .slots
+        .iter()
+        .map(|slot| match slot {
+            Some(entry) => {
+                let path = &table.entries[*entry].path;
+                let middle = u32_lit(text.len());
+                if path.len() > 16 {
+                    text.extend_from_slice(&path.as_bytes()[8..path.len() - 8]);
                 }
-                reads_method = true;
-                let mask = mask_lit(mask);
-                tests.push(quote! {
-                    if m & #mask != 0 {
-                        return #found;
-                    }
-                    *allowed |= #mask;
-                });
+                let start = index(starts[*entry]);
+                let end = index(starts[*entry] + table.entries[*entry].routes.len());
+                quote!(::routegen::__private::StaticSlot::new(#path, #middle, #start, #end))
             }
-            let body = if tests.is_empty() {
-                tail
-            } else {
-                quote!({ #(#tests)* #tail })
-            };
-            arms.push(quote!(#len if ::routegen::__private::equals(path, #bytes) => #body,));
-        }
-    }
-    let (m, allowed) = method_args(reads_method);
+            None => quote!(::routegen::__private::StaticSlot::EMPTY),
+        })
+        .collect();
+    let slot_count = lit(slots.len());
+    let seed = direct.seed;
+    let text = Literal::byte_string(&text);
+    let single = table.entries.iter().all(|entry| entry.routes.len() == 1);
+    let any_method = table.entries.iter().all(|entry| {
+        let route = &router.routes[entry.routes[0]];
+        router.method_mask(route) == u64::MAX
+    });
+    let (m, allowed) = method_args(!(single && any_method));
+    let (routes_ty, routes, answer) = if single && any_method {
+        let routes = routes.iter().map(|(_, route)| route);
+        (
+            quote!(Route<'static>),
+            quote!(#(#routes),*),
+            quote!(::core::result::Result::Ok(ROUTES_BY_PATH[start])),
+        )
+    } else {
+        let answer = if single {
+            quote! {
+                let (mask, route) = ROUTES_BY_PATH[start];
+                if m & mask != 0 {
+                    return ::core::result::Result::Ok(route);
+                }
+                *allowed |= mask;
+                #not_here
+            }
+        } else {
+            quote! {
+                for &(mask, route) in ROUTES_BY_PATH.get(start..end).unwrap_or_default() {
+                    if m & mask != 0 {
+                        return ::core::result::Result::Ok(route);
+                    }
+                    *allowed |= mask;
+                }
+                #not_here
+            }
+        };
+        let routes = routes.iter().map(|(mask, route)| quote!((#mask, #route)));
+        (quote!((u64, Route<'static>)), quote!(#(#routes),*), answer)
+    };
+    let end = if single { quote!(_) } else { quote!(end) };
     quote! {
-        /// Static routes: a `match` on the path's length, then a fixed-size comparison with
-        /// each static path of that length.
+        /// Static routes: a direct table, one slot per path and a multiplication to find it.
         fn lookup_static<'p>(
             path: &'p str,
             #m: u64,
             #allowed: &mut u64,
         ) -> #found_or_not {
-            match path.len() {
-                #(#arms)*
-                _ => #not_here,
-            }
+            static ROUTES_BY_PATH: [#routes_ty; #route_count] = [#routes];
+            static SLOTS: [::routegen::__private::StaticSlot; #slot_count] = [#(#slots),*];
+            let Some((start, #end)) =
+                ::routegen::__private::find_static(path, &SLOTS, #text, #seed)
+            else {
+                return #not_here;
+            };
+            #answer
         }
     }
 }
 
-/// `lookup_static` as a perfect hash of the whole path, confirmed by one comparison, for the
-/// paths whose length some static route has; the routes of the path are a range of a table.
-fn hashed_lookup(router: &Router, table: &StaticTable) -> TokenStream {
-    let (found_or_not, not_here) = (found_or_not(), not_here());
+/// Each static route as its method mask and its variant, the routes of one path together, and
+/// where each path's routes start.
+fn routes_by_path(
+    router: &Router,
+    table: &StaticTable,
+) -> (Vec<(syn::LitInt, TokenStream)>, Vec<usize>) {
     let mut routes = Vec::new();
     let mut starts = Vec::new();
     for entry in &table.entries {
@@ -897,16 +926,26 @@ fn hashed_lookup(router: &Router, table: &StaticTable) -> TokenStream {
             let route = &router.routes[index];
             let mask = mask_lit(router.method_mask(route));
             let name = variant(route);
-            routes.push(quote!((#mask, Route::#name)));
+            routes.push((mask, quote!(Route::#name)));
         }
     }
+    (routes, starts)
+}
+
+/// `lookup_static` as a hash-and-displace table of the whole path, confirmed by one
+/// comparison, for the paths whose length some static route has; the routes of the path are a
+/// range of a table.
+fn displaced_lookup(router: &Router, table: &StaticTable, hash: &PerfectHash) -> TokenStream {
+    let (found_or_not, not_here) = (found_or_not(), not_here());
+    let (routes, starts) = routes_by_path(router, table);
     let route_count = lit(routes.len());
+    let routes = routes.iter().map(|(mask, route)| quote!((#mask, #route)));
     // The routes of `entries[i]` are `ROUTES_BY_PATH[start..end]`.
     let range = |entry: usize| {
         let start = starts[entry];
         (lit(start), lit(start + table.entries[entry].routes.len()))
     };
-    let find = perfect_hash_probe(table, range);
+    let find = perfect_hash_probe(table, hash, range);
     quote! {
         /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
         /// the paths whose length some static route has.
@@ -932,25 +971,25 @@ fn hashed_lookup(router: &Router, table: &StaticTable) -> TokenStream {
 /// a perfect hash of the path, for the lengths that some static path has.
 fn perfect_hash_probe(
     table: &StaticTable,
+    hash: &PerfectHash,
     range: impl Fn(usize) -> (Literal, Literal),
 ) -> TokenStream {
     let not_here = not_here();
-    let seed = table.hash.placement.seed;
-    let hash_fn = if table.hash.sampled {
+    let seed = hash.placement.seed;
+    let hash_fn = if hash.sampled {
         format_ident!("hash_sampled")
     } else {
         format_ident!("hash")
     };
-    let displacements: Vec<Literal> = table
-        .hash
+    let displacements: Vec<Literal> = hash
         .placement
         .displacements
         .iter()
         .map(|&d| Literal::u32_unsuffixed(d))
         .collect();
     let bucket_count = lit(displacements.len());
-    let slot_count = lit(table.hash.placement.slots.len());
-    let slots = table.hash.placement.slots.iter().map(|slot| match slot {
+    let slot_count = lit(hash.placement.slots.len());
+    let slots = hash.placement.slots.iter().map(|slot| match slot {
         Some(entry) => {
             let path = &table.entries[*entry].path;
             let (start, end) = range(*entry);

@@ -1,11 +1,13 @@
-//! A minimal perfect hash for the static routes, chosen at build time ("hash and displace").
+//! Perfect hashes for the static routes, chosen at build time: a direct table (one slot per
+//! key, found by one multiplication, see `routegen::__private::find_static`) when a small one
+//! separates the keys, and otherwise a minimal perfect hash ("hash and displace").
 //!
-//! Keys are hashed with `routegen::__private::hash` (the same function the generated lookup
-//! calls). The high half of the hash picks a bucket; each bucket gets a displacement, searched
+//! Hash and displace hashes keys with `routegen::__private::hash` or `hash_sampled` (the
+//! functions the generated lookup calls). The high half of the hash picks a bucket; each bucket gets a displacement, searched
 //! here, that sends all of its keys to free slots. A lookup is then one hash, two array reads and
 //! one key comparison to confirm, whatever the number of routes.
 
-use routegen::__private::{hash, hash_sampled, sample, slot};
+use routegen::__private::{MAX_DIRECT_BITS, direct_slot, hash, hash_sampled, sample, slot};
 
 /// The table the generated code embeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,58 @@ pub(crate) fn place(key_count: usize, hashes: impl Fn(u64) -> Vec<u64>) -> Place
         }
     }
     unreachable!("some seed separates any set of distinct keys")
+}
+
+/// A direct table (`routegen::__private::find_static`): a seed under which `direct_slot` sends
+/// every key to a slot of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Direct {
+    pub seed: u64,
+    /// For each slot, the index of the key stored there; a power of two of them.
+    pub slots: Vec<Option<usize>>,
+}
+
+/// Seeds tried for each table size before doubling it: the search stays under a few million
+/// slot computations, a few milliseconds of build.
+const DIRECT_ATTEMPTS: usize = 1 << 21;
+
+/// A direct table for `keys`, if one of at most `1 << MAX_DIRECT_BITS` slots separates them.
+/// The smallest size that a seed found within [`DIRECT_ATTEMPTS`] slot computations wins, so a
+/// lookup touches few cache lines. `None` when two keys have the same length and ends (a
+/// direct table cannot tell them apart) or no size works: with `n` keys in `m` slots a random
+/// seed separates them with a chance of about `exp(-n^2 / 2m)`, so beyond a few dozen keys the
+/// hash-and-displace table is the one that fits. Deterministic.
+pub(crate) fn direct(keys: &[&[u8]]) -> Option<Direct> {
+    let samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
+    let mut sorted = samples.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return None;
+    }
+    let smallest = keys.len().max(2).next_power_of_two().trailing_zeros();
+    for bits in smallest..=MAX_DIRECT_BITS {
+        // A chance of about exp(-12) a seed or less: not worth the attempts.
+        if keys.len().pow(2) > 24 << bits {
+            continue;
+        }
+        let mut slots = vec![None; 1 << bits];
+        let attempts = DIRECT_ATTEMPTS / keys.len().max(1);
+        for attempt in 0..attempts as u64 {
+            let seed = (0xD1EC_7000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+            slots.fill(None);
+            let placed = samples
+                .iter()
+                .enumerate()
+                .all(|(key, &(len, first, last))| {
+                    let at = direct_slot(len, first, last, seed, bits);
+                    slots[at].replace(key).is_none()
+                });
+            if placed {
+                return Some(Direct { seed, slots });
+            }
+        }
+    }
+    None
 }
 
 /// The hash the generated lookup will compute for `key`.
@@ -120,6 +174,7 @@ fn try_seed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use routegen::__private::ends;
 
     fn check(keys: &[String]) {
         let bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
@@ -158,9 +213,47 @@ mod tests {
         ]);
     }
 
+    /// Every key in a slot of its own, where `direct_slot` sends it.
+    fn check_direct(keys: &[&[u8]]) -> Direct {
+        let table = direct(keys).expect("a direct table");
+        let bits = table.slots.len().trailing_zeros();
+        for (index, key) in keys.iter().enumerate() {
+            let (first, last) = ends(key);
+            let at = direct_slot(key.len(), first, last, table.seed, bits);
+            assert_eq!(table.slots[at], Some(index), "key {:?}", key);
+        }
+        assert_eq!(table.slots.iter().flatten().count(), keys.len());
+        table
+    }
+
+    #[test]
+    fn direct_tables_are_small_when_the_keys_are_few() {
+        let github: Vec<String> = ["/", "/user", "/users", "/user/repos", "/rate_limit"]
+            .iter()
+            .map(|k| k.to_string())
+            .chain((0..22).map(|i| format!("/static/path/number/{i}")))
+            .collect();
+        let keys: Vec<&[u8]> = github.iter().map(|k| k.as_bytes()).collect();
+        assert!(check_direct(&keys).slots.len() <= 4 * 32);
+        assert_eq!(check_direct(&[b"/only"]).slots.len(), 2);
+        assert!(direct(&[]).is_some());
+    }
+
+    #[test]
+    fn no_direct_table_for_keys_with_the_same_ends_or_too_many_keys() {
+        assert_eq!(
+            direct(&[b"/abcdefgh-1-ijklmnop", b"/abcdefgh-2-ijklmnop"]),
+            None
+        );
+        let many: Vec<String> = (0..1000).map(|i| format!("/users/{i}/profile")).collect();
+        let keys: Vec<&[u8]> = many.iter().map(|k| k.as_bytes()).collect();
+        assert_eq!(direct(&keys), None);
+    }
+
     #[test]
     fn is_deterministic() {
         let keys: Vec<&[u8]> = vec![b"/a", b"/b", b"/c/d", b""];
         assert_eq!(build(&keys), build(&keys));
+        assert_eq!(direct(&keys), direct(&keys));
     }
 }

@@ -6,6 +6,7 @@
 pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
+pub use crate::statics::{MAX_DIRECT_BITS, StaticSlot, direct_slot, ends, find_static};
 pub use crate::table::{
     EMPTY_SLOT, HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NODE_FIELDS, PARAM_FIELDS,
     Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
@@ -50,22 +51,14 @@ pub const fn hash(bytes: &[u8], seed: u64) -> u64 {
     h ^ (h >> 32)
 }
 
-/// A hash of the key's length and its first and last eight bytes: constant time whatever the
+/// A hash of the key's length and its [`ends`]: constant time whatever the
 /// key's length, so a long path costs no more to look up than a short one. The generator uses it
 /// whenever those samples tell the route set's static paths apart, and [`hash`] otherwise.
 #[inline]
 pub fn hash_sampled(bytes: &[u8], seed: u64) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let len = bytes.len();
-    let (first, last) = if len >= 8 {
-        (load8(&bytes[..8]), load8(&bytes[len - 8..]))
-    } else {
-        let mut word = 0u64;
-        for (i, &byte) in bytes.iter().enumerate() {
-            word |= (byte as u64) << (8 * i);
-        }
-        (word, 0)
-    };
+    let (first, last) = ends(bytes);
     let mut h = (seed ^ (len as u64).wrapping_mul(K) ^ first).wrapping_mul(K);
     h = (h.rotate_left(31) ^ last).wrapping_mul(K);
     h ^= h >> 29;
@@ -75,21 +68,8 @@ pub fn hash_sampled(bytes: &[u8], seed: u64) -> u64 {
 
 /// The sample [`hash_sampled`] reads: two keys with the same sample always hash alike.
 pub fn sample(bytes: &[u8]) -> (usize, u64, u64) {
-    let len = bytes.len();
-    if len >= 8 {
-        (len, load8(&bytes[..8]), load8(&bytes[len - 8..]))
-    } else {
-        let mut padded = [0u8; 8];
-        padded[..len].copy_from_slice(bytes);
-        (len, load8(&padded), 0)
-    }
-}
-
-#[inline(always)]
-fn load8(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&bytes[..8]);
-    u64::from_le_bytes(word)
+    let (first, last) = ends(bytes);
+    (bytes.len(), first, last)
 }
 
 /// Maps a 32-bit value onto `0..n` without a division (Lemire's multiply-shift range reduction).
@@ -229,14 +209,6 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
             .all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
 }
 
-/// Whether `text` is exactly `literal`. `N` is a constant, so after the length check (which
-/// folds away where the caller has matched the length already) this is a few word comparisons,
-/// not a call to `memcmp` as `text == "literal"` makes.
-#[inline(always)]
-pub fn equals<const N: usize>(text: &str, literal: &[u8; N]) -> bool {
-    <&[u8; N]>::try_from(text.as_bytes()).is_ok_and(|bytes| bytes == literal)
-}
-
 /// Where the literal segment `literal` ends if the path has it at `start` (followed by a `/` or
 /// the end of the path), without scanning for the segment's end. `N` is a constant, so the
 /// comparison is a few word loads rather than a call to `memcmp`.
@@ -273,18 +245,6 @@ mod tests {
                 assert!(!same_bytes(a, &b[..len]), "{len}, byte {at}");
             }
         }
-    }
-
-    #[test]
-    fn equals_compares_length_and_every_byte() {
-        assert!(equals("/user", b"/user"));
-        assert!(!equals("/use", b"/user"));
-        assert!(!equals("/users", b"/user"));
-        assert!(!equals("/usez", b"/user"));
-        assert!(!equals("xuser", b"/user"));
-        assert!(equals("", b""));
-        assert!(equals("/user/subscriptions", b"/user/subscriptions"));
-        assert!(!equals("/user/subscriptionz", b"/user/subscriptions"));
     }
 
     #[test]

@@ -36,6 +36,7 @@ mod error;
 mod info;
 mod method;
 mod params;
+mod statics;
 mod table;
 mod transport;
 

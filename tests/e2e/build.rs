@@ -19,7 +19,7 @@ fn main() {
         .route_source("empty.toml", "")
         .output_file("empty.rs")
         .compile();
-    // Only static routes, few of each length: a `match` on the length, no tree.
+    // Only static routes, one path with two: a direct static table, no tree.
     routegen_codegen::Builder::new()
         .route_source(
             "static_only.toml",
@@ -31,11 +31,30 @@ fn main() {
         )
         .output_file("static_only.rs")
         .compile();
-    // Many static paths of one length: the static table is a perfect hash here, while the
-    // route files above are small enough to be compared by length.
+    // Twelve static paths that share a first byte, too many for the tree to compare one by one:
+    // a static table beside the tree. Direct when the paths' ends tell them apart, hash and
+    // displace when they do not.
     routegen_codegen::Builder::new()
-        .route_source("hashed.toml", hashed_routes())
-        .output_file("hashed.rs")
+        .route_source("direct.toml", wide_routes(|i| format!("/static/p{i:02}")))
+        .output_file("direct.rs")
+        .compile();
+    routegen_codegen::Builder::new()
+        .route_source(
+            "displaced.toml",
+            wide_routes(|i| format!("/static/p{i:02}-shared-tail")),
+        )
+        .output_file("displaced.rs")
+        .compile();
+    // Static routes of every length class of the direct table (up to 4, 8, 16, 32 bytes and
+    // beyond), one route each: taking any method, the slot's route is the answer; taking one
+    // method, the answer after one method test.
+    routegen_codegen::Builder::new()
+        .route_source("static_any.toml", static_routes(None))
+        .output_file("static_any.rs")
+        .compile();
+    routegen_codegen::Builder::new()
+        .route_source("static_get.toml", static_routes(Some("GET")))
+        .output_file("static_get.rs")
         .compile();
     // Conditional routes as tables: a route the build leaves out keeps its place in the tables
     // with an empty method mask. Tests run with debug assertions.
@@ -98,16 +117,31 @@ fn large_routes() -> String {
     toml
 }
 
-/// Twelve static paths of the same length (one with two methods) and a parameter route of the
-/// same shape.
-fn hashed_routes() -> String {
+/// Twelve static paths (`path(0)`.. `path(11)`, one with two methods) and a parameter route
+/// beside them, `/static/{id}`.
+fn wide_routes(path: impl Fn(usize) -> String) -> String {
     let mut toml = String::new();
     for i in 0..12 {
-        toml += &format!(
-            "[[route]]\nname = \"s{i:02}\"\npath = \"/static/p{i:02}\"\nmethod = \"GET\"\n\n"
-        );
+        let path = path(i);
+        toml += &format!("[[route]]\nname = \"s{i:02}\"\npath = \"{path}\"\nmethod = \"GET\"\n\n");
     }
-    toml += "[[route]]\nname = \"s00_delete\"\npath = \"/static/p00\"\nmethod = \"DELETE\"\n\n";
+    let first = path(0);
+    toml +=
+        &format!("[[route]]\nname = \"s00_delete\"\npath = \"{first}\"\nmethod = \"DELETE\"\n\n");
     toml += "[[route]]\nname = \"item\"\npath = \"/static/{id}\"\nmethod = \"GET\"\n";
+    toml
+}
+
+/// The static paths of `STATIC_PATHS` (in `src/lib.rs`), route `s{i}` for the `i`th, each
+/// taking `method` (any when `None`).
+fn static_routes(method: Option<&str>) -> String {
+    let method = method
+        .map(|m| format!("method = \"{m}\"\n"))
+        .unwrap_or_default();
+    let paths = include_str!("src/static_paths.txt");
+    let mut toml = String::new();
+    for (i, path) in paths.lines().enumerate() {
+        toml += &format!("[[route]]\nname = \"s{i}\"\npath = \"{path}\"\n{method}\n");
+    }
     toml
 }

@@ -53,15 +53,37 @@ pub mod empty {
     routegen::include_routes!("empty.rs");
 }
 
-/// A router of static routes only, so its static table is a `match` on the path's length.
+/// A router of static routes only, one path with two routes: a direct static table.
 pub mod static_only {
     routegen::include_routes!("static_only.rs");
 }
 
-/// A router whose static paths share one length, so its static table is a perfect hash.
-pub mod hashed {
-    routegen::include_routes!("hashed.rs");
+/// Twelve static paths with a parameter route beside them, too many literals for the tree: a
+/// direct static table and a tree.
+pub mod direct {
+    routegen::include_routes!("direct.rs");
 }
+
+/// As [`direct`], but the static paths share their length and first and last eight bytes, which
+/// a direct table cannot tell apart: hash and displace.
+pub mod displaced {
+    routegen::include_routes!("displaced.rs");
+}
+
+/// The static paths of [`STATIC_PATHS`], route `s{i}` for the `i`th, taking any method: the
+/// direct table's slot gives the route.
+pub mod static_any {
+    routegen::include_routes!("static_any.rs");
+}
+
+/// As [`static_any`], every route taking GET only: one method test after the slot.
+pub mod static_get {
+    routegen::include_routes!("static_get.rs");
+}
+
+/// Static paths of every length class of the direct static table: up to 4, 8, 16, 24 and 32
+/// bytes and beyond, and one not ASCII.
+pub const STATIC_PATHS: &str = include_str!("static_paths.txt");
 
 /// The same generated file included a second time, in a nested private module, to prove that it
 /// compiles in any module (its handler paths start with `crate::`).

@@ -797,18 +797,21 @@ fn assert_allows(result: Result<&str, MatchError>, methods: &[Method]) {
     }
 }
 
-/// The three homes of static routes: in the tree with the parameter routes (the route files),
-/// a `match` on the length (`static_only`: no parameter route) and a perfect hash (`hashed`:
-/// twelve static paths of one length and first byte, too many to compare one by one). Each must
+/// The homes of static routes: in the tree with the parameter routes (the route files), a
+/// direct table (`static_only`: no parameter route; `direct`: twelve static paths of one first
+/// byte, too many for the tree to compare one by one) and a hash-and-displace table
+/// (`displaced`: as `direct`, but paths whose ends a direct table cannot tell apart). Each must
 /// find every static path, leave same-length misses to the tree, and report 405s.
 #[test]
-fn static_routes_in_the_tree_by_length_and_by_perfect_hash() {
+fn static_routes_in_the_tree_in_a_direct_table_and_displaced() {
     let routes_code = include_str!(concat!(env!("OUT_DIR"), "/routes.rs"));
     let static_code = include_str!(concat!(env!("OUT_DIR"), "/static_only.rs"));
-    let hashed_code = include_str!(concat!(env!("OUT_DIR"), "/hashed.rs"));
+    let direct_code = include_str!(concat!(env!("OUT_DIR"), "/direct.rs"));
+    let displaced_code = include_str!(concat!(env!("OUT_DIR"), "/displaced.rs"));
     assert!(!routes_code.contains("fn lookup_static"));
-    assert!(static_code.contains("__private::equals(") && !static_code.contains("fn node_root"));
-    assert!(hashed_code.contains("DISPLACEMENTS") && !hashed_code.contains("__private::equals("));
+    assert!(static_code.contains("find_static(") && !static_code.contains("fn node_root"));
+    assert!(direct_code.contains("find_static(") && direct_code.contains("fn node_root"));
+    assert!(displaced_code.contains("DISPLACEMENTS") && !displaced_code.contains("find_static("));
 
     use routegen_e2e::static_only;
     for (method, path, name) in [
@@ -834,30 +837,87 @@ fn static_routes_in_the_tree_by_length_and_by_perfect_hash() {
         &[Method::GET, Method::POST],
     );
 
-    use routegen_e2e::hashed;
-    for i in 0..12 {
-        let path = format!("/static/p{i:02}");
-        let route = hashed::recognize(Method::GET, &path).unwrap();
-        assert_eq!(route.name(), format!("s{i:02}"), "{path}");
+    macro_rules! wide {
+        ($router:ident, $path:expr) => {{
+            use routegen_e2e::$router as router;
+            let path = $path;
+            for i in 0..12 {
+                let static_path = path(i);
+                let route = router::recognize(Method::GET, &static_path).unwrap();
+                assert_eq!(route.name(), format!("s{i:02}"), "{static_path}");
+            }
+            assert_eq!(
+                router::recognize(Method::DELETE, &path(0)).unwrap().name(),
+                "s00_delete"
+            );
+            // Same length (and ends) as the static paths, but none of them: the parameter route.
+            let other = path(12);
+            let item = router::recognize(Method::GET, &other).unwrap();
+            assert_eq!(item.name(), "item");
+            assert_eq!(item.params().collect::<Vec<_>>(), [("id", &other[8..])]);
+            assert_allows(
+                router::recognize(Method::PUT, &path(0)).map(|r| r.name()),
+                &[Method::GET, Method::DELETE],
+            );
+            assert_eq!(
+                router::recognize(Method::GET, &format!("{}/x", path(0))),
+                Err(MatchError::NotFound)
+            );
+        }};
     }
-    assert_eq!(
-        hashed::recognize(Method::DELETE, "/static/p00")
-            .unwrap()
-            .name(),
-        "s00_delete"
-    );
-    // Same length as the static paths, but none of them: the parameter route.
-    let item = hashed::recognize(Method::GET, "/static/p12").unwrap();
-    assert_eq!(item.name(), "item");
-    assert_eq!(item.params().collect::<Vec<_>>(), [("id", "p12")]);
-    assert_allows(
-        hashed::recognize(Method::PUT, "/static/p00").map(|r| r.name()),
-        &[Method::GET, Method::DELETE],
-    );
-    assert_eq!(
-        hashed::recognize(Method::GET, "/static/p00/x"),
-        Err(MatchError::NotFound)
-    );
+    wide!(direct, |i| format!("/static/p{i:02}"));
+    wide!(displaced, |i| format!("/static/p{i:02}-shared-tail"));
+}
+
+/// A direct static table whose every path has one route: taking any method, the slot gives the
+/// route; taking GET only, one method test follows. Every path is found, and every path that
+/// differs from one by a byte, a byte more or a byte less is not, whatever its length class
+/// (the middle bytes of a path longer than 16 bytes are compared apart from its ends).
+#[test]
+fn direct_static_tables_find_each_path_and_only_it() {
+    use routegen_e2e::{STATIC_PATHS, static_any, static_get};
+    let any_code = include_str!(concat!(env!("OUT_DIR"), "/static_any.rs"));
+    let get_code = include_str!(concat!(env!("OUT_DIR"), "/static_get.rs"));
+    // The two shapes of the answer: the slot's route, or its method test.
+    assert!(any_code.contains("Ok(ROUTES_BY_PATH[start])"));
+    assert!(get_code.contains("let (mask, route) = ROUTES_BY_PATH[start]"));
+    let paths: Vec<&str> = STATIC_PATHS.lines().collect();
+    for (i, path) in paths.iter().enumerate() {
+        let name = format!("s{i}");
+        for method in [Method::GET, Method::DELETE] {
+            assert_eq!(static_any::recognize(method, path).unwrap().name(), name);
+        }
+        assert_eq!(
+            static_get::recognize(Method::GET, path).unwrap().name(),
+            name
+        );
+        assert_allows(
+            static_get::recognize(Method::POST, path).map(|r| r.name()),
+            &[Method::GET],
+        );
+        let bytes = path.as_bytes();
+        let shorter = path.char_indices().last().map_or("", |(at, _)| &path[..at]);
+        let mut misses = vec![format!("{path}x"), shorter.to_owned()];
+        for at in 0..bytes.len() {
+            let mut changed = bytes.to_vec();
+            changed[at] ^= 0x01;
+            if let Ok(changed) = String::from_utf8(changed) {
+                misses.push(changed);
+            }
+        }
+        for miss in misses.iter().filter(|miss| !paths.contains(&miss.as_str())) {
+            assert_eq!(
+                static_any::recognize(Method::GET, miss),
+                Err(MatchError::NotFound),
+                "{miss:?}"
+            );
+            assert_eq!(
+                static_get::recognize(Method::GET, miss),
+                Err(MatchError::NotFound),
+                "{miss:?}"
+            );
+        }
+    }
 }
 
 /// `Route` equality and hashing (written on `index()` and `params()`, not derived) compare the
