@@ -142,6 +142,14 @@ fn split(router: &Router, static_table: bool) -> Compiled {
 }
 
 impl Node {
+    /// How many nodes of the tree have parameter children: each reads its segment once.
+    pub fn segment_scans(&self) -> usize {
+        let here = usize::from(!self.params.is_empty());
+        let children = (self.statics.iter().map(|(_, child)| child))
+            .chain(self.params.iter().map(|param| &param.node));
+        here + children.map(Node::segment_scans).sum::<usize>()
+    }
+
     /// The most literal children that share a first byte, at any node of the tree.
     fn widest_literal_group(&self) -> usize {
         let mut by_first_byte: BTreeMap<Option<u8>, usize> = BTreeMap::new();

@@ -48,6 +48,11 @@ fn main() {
     // Static routes of every length class of the direct table (up to 4, 8, 16, 32 bytes and
     // beyond), one route each: taking any method, the slot's route is the answer; taking one
     // method, the answer after one method test.
+    // More parameter segments than the code inlines scans for: one shared scan function.
+    routegen_codegen::Builder::new()
+        .route_source("many_params.toml", many_params_routes())
+        .output_file("many_params.rs")
+        .compile();
     routegen_codegen::Builder::new()
         .route_source("static_any.toml", static_routes(None))
         .output_file("static_any.rs")
@@ -129,6 +134,16 @@ fn wide_routes(path: impl Fn(usize) -> String) -> String {
     toml +=
         &format!("[[route]]\nname = \"s00_delete\"\npath = \"{first}\"\nmethod = \"DELETE\"\n\n");
     toml += "[[route]]\nname = \"item\"\npath = \"/static/{id}\"\nmethod = \"GET\"\n";
+    toml
+}
+
+/// 160 routes `/p{i}/{id}` and as many `/p{i}/{id}/{file}.txt`: 320 segment reads.
+fn many_params_routes() -> String {
+    let mut toml = String::new();
+    for i in 0..160 {
+        toml += &format!("[[route]]\nname = \"item{i}\"\npath = \"/p{i}/{{id}}\"\n\n");
+        toml += &format!("[[route]]\nname = \"file{i}\"\npath = \"/p{i}/{{id}}/{{file}}.txt\"\n\n");
+    }
     toml
 }
 

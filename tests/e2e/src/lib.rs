@@ -70,6 +70,12 @@ pub mod displaced {
     routegen::include_routes!("displaced.rs");
 }
 
+/// 320 routes with parameters (`/p{i}/{id}`, `/p{i}/{id}/{file}.txt`): more segment reads than
+/// the generated code inlines, so they share one function.
+pub mod many_params {
+    routegen::include_routes!("many_params.rs");
+}
+
 /// The static paths of [`STATIC_PATHS`], route `s{i}` for the `i`th, taking any method: the
 /// direct table's slot gives the route.
 pub mod static_any {

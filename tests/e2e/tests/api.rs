@@ -869,6 +869,40 @@ fn static_routes_in_the_tree_in_a_direct_table_and_displaced() {
     wide!(displaced, |i| format!("/static/p{i:02}-shared-tail"));
 }
 
+/// A tree with more parameter segments than the code inlines scans for reads them with one
+/// shared function, and finds the same routes and values.
+#[test]
+fn many_parameter_segments_share_one_scan() {
+    use routegen_e2e::many_params;
+    let code = include_str!(concat!(env!("OUT_DIR"), "/many_params.rs"));
+    let routes_code = include_str!(concat!(env!("OUT_DIR"), "/routes.rs"));
+    assert!(code.contains("__private::segment_shared(") && !code.contains("__private::segment("));
+    assert!(routes_code.contains("__private::segment(") && !routes_code.contains("segment_shared"));
+    for i in 0..160 {
+        let (item_path, file_path) = (format!("/p{i}/a-b"), format!("/p{i}/ü/report.txt"));
+        let item = many_params::recognize(Method::GET, &item_path).unwrap();
+        assert_eq!(item.name(), format!("item{i}"));
+        assert_eq!(item.params().collect::<Vec<_>>(), [("id", "a-b")]);
+        let file = many_params::recognize(Method::GET, &file_path).unwrap();
+        assert_eq!(file.name(), format!("file{i}"));
+        assert_eq!(
+            file.params().collect::<Vec<_>>(),
+            [("id", "ü"), ("file", "report")]
+        );
+        for miss in [
+            format!("/p{i}/"),
+            format!("/p{i}/x/y"),
+            format!("/p{i}/x/.txt"),
+        ] {
+            assert_eq!(
+                many_params::recognize(Method::GET, &miss),
+                Err(MatchError::NotFound),
+                "{miss}"
+            );
+        }
+    }
+}
+
 /// A direct static table whose every path has one route: taking any method, the slot gives the
 /// route; taking GET only, one method test follows. Every path is found, and every path that
 /// differs from one by a byte, a byte more or a byte less is not, whatever its length class
