@@ -3,9 +3,9 @@
 //! separates the keys, and otherwise a minimal perfect hash ("hash and displace").
 //!
 //! Hash and displace hashes keys with `routegen::__private::hash` or `hash_sampled` (the
-//! functions the generated lookup calls). The high half of the hash picks a bucket; each bucket gets a displacement, searched
-//! here, that sends all of its keys to free slots. A lookup is then one hash, two array reads and
-//! one key comparison to confirm, whatever the number of routes.
+//! functions the generated lookup calls). The high half of the hash picks a bucket; each bucket
+//! gets a displacement, searched here, that sends all of its keys to free slots. A lookup is then
+//! one hash, two array reads and one key comparison to confirm, whatever the number of routes.
 
 use routegen::__private::{MAX_DIRECT_BITS, direct_slot, hash, hash_sampled, sample, slot};
 
@@ -72,8 +72,8 @@ pub(crate) struct Direct {
     pub slots: Vec<Option<usize>>,
 }
 
-/// Seeds tried for each table size before doubling it: the search stays under a few million
-/// slot computations, a few milliseconds of build.
+/// The slot computations (seeds tried times keys) spent on each table size before doubling it:
+/// a few milliseconds of build at most.
 const DIRECT_ATTEMPTS: usize = 1 << 21;
 
 /// A direct table for `keys`, if one of at most `1 << MAX_DIRECT_BITS` slots separates them.

@@ -51,9 +51,9 @@ pub const fn hash(bytes: &[u8], seed: u64) -> u64 {
     h ^ (h >> 32)
 }
 
-/// A hash of the key's length and its [`ends`]: constant time whatever the
-/// key's length, so a long path costs no more to look up than a short one. The generator uses it
-/// whenever those samples tell the route set's static paths apart, and [`hash`] otherwise.
+/// A hash of the key's length and its [`ends`]: constant time whatever the key's length, so a
+/// long path costs no more to look up than a short one. The generator uses it whenever those
+/// samples tell the route set's static paths apart, and [`hash`] otherwise.
 #[inline]
 pub fn hash_sampled(bytes: &[u8], seed: u64) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -121,8 +121,8 @@ pub fn segment(path: &str, start: usize) -> (&str, usize) {
 
 /// [`segment`], as one function that every call shares. Routers with many parameter segments
 /// call this: inlined, each scan is about 220 bytes of machine code, and at a few hundred of them
-/// the code form's lookups miss the instruction cache more than a call costs (scale_1000: 9.4
-/// -> 6.0 I1 misses and 200 -> 223 instructions a lookup, 0.7x the time; BENCHMARKS.md).
+/// the code form's lookups miss the instruction cache more than a call costs (scale_1000: 9.2
+/// -> 5.9 I1 misses and 200 -> 223 instructions a lookup; BENCHMARKS.md).
 #[inline(never)]
 pub fn segment_shared(path: &str, start: usize) -> (&str, usize) {
     segment(path, start)

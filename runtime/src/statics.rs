@@ -91,7 +91,7 @@ impl StaticSlot {
 
 /// The routes (`start..end` of the generated `ROUTES_BY_PATH`) of the static path equal to
 /// `path`, if one is in `slots`: the direct table the generator built with `seed`, whose
-/// paths' middle bytes are in `text`.
+/// paths' middle bytes are in `text`. `N` is a power of two, at least 2.
 #[inline(always)]
 pub fn find_static<const N: usize>(
     path: &str,

@@ -8,27 +8,27 @@
 
 use crate::__private::{every_slash_in, raw_word, same_bytes, segment_end, slot, word_at};
 
-/// `u32`s per node in [`Tree::nodes`].
+/// `u32`s per node in `Tree::nodes`.
 pub const NODE_FIELDS: usize = 4;
-/// `u32`s per slot of the literal children's hash table, [`Tree::literals`].
+/// `u32`s per slot of the literal children's hash table, `Tree::literals`.
 pub const LITERAL_FIELDS: usize = 4;
 /// The flag of a node's `params` field (see [`Tree`]) that says it has parameter children or
 /// catch-alls.
 pub const HAS_PARAMS: u32 = 1 << 31;
-/// `u32`s per parameter child in [`Tree::params`].
+/// `u32`s per parameter child in `Tree::params`.
 pub const PARAM_FIELDS: usize = 6;
 /// The bits of a literal slot's tag ([`literal_tag`]) that hold the parent's number.
 pub const TAG_PARENT_BITS: u32 = 24;
-/// The parent of a jump entry of [`Tree::literals`] (see [`Tree`]): nodes are numbered below.
+/// The parent of a jump entry of `Tree::literals` (see [`Tree`]): nodes are numbered below.
 pub const JUMP_PARENT: u32 = (1 << TAG_PARENT_BITS) - 1;
-/// The tag of an empty slot of [`Tree::literals`]: its length bits are none that
+/// The tag of an empty slot of `Tree::literals`: its length bits are none that
 /// [`literal_tag`] makes.
 pub const EMPTY_SLOT: u32 = u32::MAX;
 /// A tag's length for a text longer than a word.
 const LONG_TEXT: usize = 9;
 
 /// The tag of a literal slot (see [`Tree`]): the parent's number (below [`JUMP_PARENT`], or
-/// that) and above it the text's length, or [`LONG_TEXT`] for any text longer than a word.
+/// that) and above it the text's length, or `LONG_TEXT` for any text longer than a word.
 #[inline(always)]
 pub const fn literal_tag(parent: u32, len: usize) -> u32 {
     let len = if len < LONG_TEXT { len } else { LONG_TEXT };
@@ -108,8 +108,8 @@ pub trait Tables {
 pub const LEAF_MASK_BITS: u32 = 24;
 
 /// A leaf's packed field: `mask_at`, where its method mask is in `leaves`, and its capture
-/// `slot`. The generator packs with this and the walk unpacks with [`leaf_mask_at`] and
-/// [`leaf_slot`], so they cannot disagree.
+/// `slot`. The generator packs with this and the walk unpacks with `leaf_mask_at` and
+/// `leaf_slot`, so they cannot disagree.
 pub const fn leaf_packed(mask_at: u32, slot: u32) -> u32 {
     mask_at | slot << LEAF_MASK_BITS
 }
@@ -124,7 +124,7 @@ fn leaf_slot(packed: u32) -> u32 {
     packed >> LEAF_MASK_BITS
 }
 
-/// A 64-bit word as the generated `u32` arrays hold it: `(low, high)`. [`joined`] undoes it.
+/// A 64-bit word as the generated `u32` arrays hold it: `(low, high)`. `joined` undoes it.
 pub const fn halves(word: u64) -> (u32, u32) {
     (word as u32, (word >> 32) as u32)
 }
@@ -134,12 +134,12 @@ fn joined(low: u32, high: u32) -> u64 {
     u64::from(low) | u64::from(high) << 32
 }
 
-/// A node of [`Tree::nodes`].
+/// A node of `Tree::nodes`.
 type Record = [u32; NODE_FIELDS];
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// The key of a literal child in [`Tree::literals`]: the hash of `text` under the node
+/// The key of a literal child in `Tree::literals`: the hash of `text` under the node
 /// numbered `parent`, and the head word of `text` (its first eight bytes, little-endian, zero
 /// above a shorter text). `text` is one segment (it has no `/`). The walk computes the same
 /// key while it scans the path's segment for its end; this is that scan run on the text alone,
@@ -149,7 +149,7 @@ pub fn literal_key(parent: u32, text: &str, seed: u64) -> (u64, u64) {
     (scan.hash, scan.head)
 }
 
-/// The key of a jump entry in [`Tree::literals`] (see [`Tree`]): the hash of `prefix`, the
+/// The key of a jump entry in `Tree::literals` (see [`Tree`]): the hash of `prefix`, the
 /// first `depth` segments of a path (`depth - 1` slashes), and its head word. The walk computes
 /// the same key as it reads the path's first `depth` segments; this is that scan run on the
 /// prefix alone, so the generator and the walk cannot disagree.
