@@ -835,31 +835,9 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
     let (found_or_not, not_here) = (found_or_not(), not_here());
     let (routes, starts) = routes_by_path(router, table);
     let route_count = lit(routes.len());
-    let index = |n: usize| {
-        Literal::u16_unsuffixed(u16::try_from(n).expect("a direct table has few routes"))
-    };
-    // The middle bytes of the paths longer than 16 bytes, one after the other.
-    let mut text: Vec<u8> = Vec::new();
-    let slots: Vec<TokenStream> = direct
-        .slots
-        .iter()
-        .map(|slot| match slot {
-            Some(entry) => {
-                let path = &table.entries[*entry].path;
-                let middle = u32_lit(text.len());
-                if path.len() > 16 {
-                    text.extend_from_slice(&path.as_bytes()[8..path.len() - 8]);
-                }
-                let start = index(starts[*entry]);
-                let end = index(starts[*entry] + table.entries[*entry].routes.len());
-                quote!(::routegen::__private::StaticSlot::new(#path, #middle, #start, #end))
-            }
-            None => quote!(::routegen::__private::StaticSlot::EMPTY),
-        })
-        .collect();
+    let (slots, text) = direct_slots(table, direct, &starts);
     let slot_count = lit(slots.len());
     let seed = direct.seed;
-    let text = Literal::byte_string(&text);
     let single = table.entries.iter().all(|entry| entry.routes.len() == 1);
     let any_method = table.entries.iter().all(|entry| {
         let route = &router.routes[entry.routes[0]];
@@ -884,15 +862,7 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
                 #not_here
             }
         } else {
-            quote! {
-                for &(mask, route) in ROUTES_BY_PATH.get(start..end).unwrap_or_default() {
-                    if m & mask != 0 {
-                        return ::core::result::Result::Ok(route);
-                    }
-                    *allowed |= mask;
-                }
-                #not_here
-            }
+            first_route_taking_method(quote!(ROUTES_BY_PATH.get(start..end).unwrap_or_default()))
         };
         let routes = routes.iter().map(|(mask, route)| quote!((#mask, #route)));
         (quote!((u64, Route<'static>)), quote!(#(#routes),*), answer)
@@ -914,6 +884,54 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
             };
             #answer
         }
+    }
+}
+
+/// A direct table's `StaticSlot`s, and the text that holds the middle bytes (the ninth to the
+/// ninth-last) of its paths longer than 16 bytes, one after the other. `starts[i]` is where
+/// the routes of `table.entries[i]` start in `ROUTES_BY_PATH`.
+fn direct_slots(
+    table: &StaticTable,
+    direct: &Direct,
+    starts: &[usize],
+) -> (Vec<TokenStream>, Literal) {
+    let index = |n: usize| {
+        Literal::u16_unsuffixed(u16::try_from(n).expect("a direct table has few routes"))
+    };
+    let mut text: Vec<u8> = Vec::new();
+    let slots = direct
+        .slots
+        .iter()
+        .map(|slot| match slot {
+            Some(entry) => {
+                let path = &table.entries[*entry].path;
+                let middle = u32_lit(text.len());
+                if path.len() > 16 {
+                    text.extend_from_slice(&path.as_bytes()[8..path.len() - 8]);
+                }
+                let start = index(starts[*entry]);
+                let end = index(starts[*entry] + table.entries[*entry].routes.len());
+                quote!(::routegen::__private::StaticSlot::new(#path, #middle, #start, #end))
+            }
+            None => quote!(::routegen::__private::StaticSlot::EMPTY),
+        })
+        .collect();
+    (slots, Literal::byte_string(&text))
+}
+
+/// Code that returns the first of `routes` (an expression of type `&[(u64, Route)]`, one
+/// static path's routes) that takes the method `m`, or adds their methods to `allowed` and
+/// returns not found.
+fn first_route_taking_method(routes: TokenStream) -> TokenStream {
+    let not_here = not_here();
+    quote! {
+        for &(mask, route) in #routes {
+            if m & mask != 0 {
+                return ::core::result::Result::Ok(route);
+            }
+            *allowed |= mask;
+        }
+        #not_here
     }
 }
 
@@ -941,7 +959,7 @@ fn routes_by_path(
 /// comparison, for the paths whose length some static route has; the routes of the path are a
 /// range of a table.
 fn displaced_lookup(router: &Router, table: &StaticTable, hash: &PerfectHash) -> TokenStream {
-    let (found_or_not, not_here) = (found_or_not(), not_here());
+    let found_or_not = found_or_not();
     let (routes, starts) = routes_by_path(router, table);
     let route_count = lit(routes.len());
     let routes = routes.iter().map(|(mask, route)| quote!((#mask, #route)));
@@ -951,6 +969,7 @@ fn displaced_lookup(router: &Router, table: &StaticTable, hash: &PerfectHash) ->
         (lit(start), lit(start + table.entries[entry].routes.len()))
     };
     let find = perfect_hash_probe(table, hash, range);
+    let answer = first_route_taking_method(quote!(&ROUTES_BY_PATH[start as usize..end as usize]));
     quote! {
         /// Static routes: a perfect hash of the whole path, confirmed by one comparison, for
         /// the paths whose length some static route has.
@@ -961,13 +980,7 @@ fn displaced_lookup(router: &Router, table: &StaticTable, hash: &PerfectHash) ->
         ) -> #found_or_not {
             static ROUTES_BY_PATH: [(u64, Route<'static>); #route_count] = [#(#routes),*];
             #find
-            for &(mask, route) in &ROUTES_BY_PATH[start as usize..end as usize] {
-                if m & mask != 0 {
-                    return ::core::result::Result::Ok(route);
-                }
-                *allowed |= mask;
-            }
-            #not_here
+            #answer
         }
     }
 }
