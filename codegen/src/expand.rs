@@ -839,12 +839,12 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
     let slot_count = lit(slots.len());
     let seed = direct.seed;
     let single = table.entries.iter().all(|entry| entry.routes.len() == 1);
-    let any_method = table.entries.iter().all(|entry| {
-        let route = &router.routes[entry.routes[0]];
-        router.method_mask(route) == u64::MAX
-    });
-    let (m, allowed) = method_args(!(single && any_method));
-    let (routes_ty, routes, answer) = if single && any_method {
+    // Every path's one route takes any method.
+    let any_method = single
+        && (table.entries.iter())
+            .all(|entry| router.method_mask(&router.routes[entry.routes[0]]) == u64::MAX);
+    let (m, allowed) = method_args(!any_method);
+    let (routes_ty, routes, answer) = if any_method {
         let routes = routes.iter().map(|(_, route)| route);
         (
             quote!(Route<'static>),

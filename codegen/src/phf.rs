@@ -34,9 +34,8 @@ pub(crate) struct Placement {
 
 /// Builds a perfect hash for distinct keys. Deterministic: the same keys give the same table.
 pub(crate) fn build(keys: &[&[u8]]) -> PerfectHash {
-    let mut samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
-    samples.sort_unstable();
-    let sampled = samples.windows(2).all(|pair| pair[0] != pair[1]);
+    let samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
+    let sampled = all_distinct(&samples);
     let placement = place(keys.len(), |seed| {
         keys.iter()
             .map(|key| key_hash(key, sampled, seed))
@@ -87,15 +86,13 @@ const DIRECT_ATTEMPTS: usize = 1 << 21;
 /// Deterministic.
 pub(crate) fn direct(keys: &[&[u8]]) -> Option<Direct> {
     let samples: Vec<(usize, u64, u64)> = keys.iter().map(|key| sample(key)).collect();
-    let mut sorted = samples.clone();
-    sorted.sort_unstable();
-    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+    if !all_distinct(&samples) {
         return None;
     }
     let smallest = keys.len().max(2).next_power_of_two().trailing_zeros();
+    let attempts = DIRECT_ATTEMPTS / keys.len().max(1);
     for bits in smallest..=MAX_DIRECT_BITS {
         let mut slots = vec![None; 1 << bits];
-        let attempts = DIRECT_ATTEMPTS / keys.len().max(1);
         for attempt in 0..attempts as u64 {
             let seed = (0xD1EC_7000_0000_0000 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
             slots.fill(None);
@@ -112,6 +109,14 @@ pub(crate) fn direct(keys: &[&[u8]]) -> Option<Direct> {
         }
     }
     None
+}
+
+/// Whether no two keys have the same sample (`routegen::__private::sample`): then a hash of
+/// the samples can tell every key apart.
+fn all_distinct(samples: &[(usize, u64, u64)]) -> bool {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).all(|pair| pair[0] != pair[1])
 }
 
 /// The hash the generated lookup will compute for `key`.
