@@ -201,18 +201,14 @@ fn tail_word(bytes: &[u8], at: usize) -> u64 {
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time (the last eight possibly
 /// overlapping the others): for the short texts of a route table this is a few word
-/// comparisons, where `a == b` calls `memcmp`. Up to 16 bytes, the two texts' [`ends`] (which,
-/// with the length, are the whole text) are compared, with no loop.
+/// comparisons, where `a == b` calls `memcmp`.
 #[inline(always)]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.len() <= 16 {
-        return ends(a) == ends(b);
-    }
     let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) else {
-        unreachable!("longer than 16 bytes");
+        return a.iter().zip(b).all(|(x, y)| x == y);
     };
     let (a_words, b_words) = (a.as_chunks::<8>().0, b.as_chunks::<8>().0);
     a_last == b_last

@@ -118,8 +118,17 @@ fn same_middle(path: &[u8], at: usize, text: &[u8]) -> bool {
     let middle = path
         .get(8..path.len().saturating_sub(8))
         .unwrap_or_default();
-    text.get(at..at + middle.len())
-        .is_some_and(|stored| same_bytes(middle, stored))
+    let Some(stored) = text.get(at..at + middle.len()) else {
+        return false;
+    };
+    // The ends of a text of up to 16 bytes, with its length (equal here), are the whole text.
+    // (The same shortcut inside `same_bytes` measured 7-10% slower on the static set, with the
+    // same instruction count: kept here, where the middle is most often that short.)
+    if middle.len() <= 16 {
+        ends(middle) == ends(stored)
+    } else {
+        same_bytes(middle, stored)
+    }
 }
 
 #[cfg(test)]
