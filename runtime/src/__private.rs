@@ -119,13 +119,46 @@ pub fn segment(path: &str, start: usize) -> (&str, usize) {
     (rest.split_at(len).0, start + len)
 }
 
-/// [`segment`], as one function that every call shares. Routers with many parameter segments
-/// call this: inlined, each scan is about 220 bytes of machine code, and at a few hundred of them
-/// the code form's lookups miss the instruction cache more than a call costs (scale_1000: 9.2
-/// -> 5.9 I1 misses and 200 -> 223 instructions a lookup; BENCHMARKS.md).
-#[inline(never)]
+/// [`segment`], with the scan in one function that every call shares. Routers with many
+/// parameter segments call this: inlined, each scan is about 220 bytes of machine code, and at a
+/// few hundred of them the code form's lookups miss the instruction cache more than a call costs
+/// (scale_1000: 9.2 -> 5.9 I1 misses and 200 -> 223 instructions a lookup; BENCHMARKS.md).
+#[inline(always)]
 pub fn segment_shared(path: &str, start: usize) -> (&str, usize) {
-    segment(path, start)
+    let seg = shared_scan(path, start);
+    (seg, start + seg.len())
+}
+
+/// The segment that starts at `start`, out of line. It returns the segment alone, which fits in
+/// two registers (its end is `start` plus its length), where `(&str, usize)` goes through memory.
+/// Being one copy, it can afford a longer scan than the inlined [`segment_end`]: the last few
+/// bytes of the path are read as one word ending at the path's end, where a byte loop would exit
+/// after a varying count and mispredict.
+#[inline(never)]
+fn shared_scan(path: &str, start: usize) -> &str {
+    let rest = &path[start..];
+    let bytes = path.as_bytes();
+    let mut at = start;
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = slashes_in(u64::from_le_bytes(*word));
+        if found != 0 {
+            return rest
+                .split_at(at - start + (found.trailing_zeros() / 8) as usize)
+                .0;
+        }
+        at += 8;
+    }
+    let Some(last) = bytes.last_chunk::<8>() else {
+        // A path of fewer than eight bytes: no word ends it.
+        return rest.split_at(segment_end(rest, 0)).0;
+    };
+    // The `left` (0 to 7) bytes after `at`, zero above them: two shifts, since one by 64 bits
+    // (no byte left) would overflow.
+    let left = bytes.len() - at;
+    let tail = (u64::from_le_bytes(*last) >> (8 * (7 - left))) >> 8;
+    // No slash gives 64 trailing zeros, eight bytes: more than are left.
+    let before_slash = (slashes_in(tail).trailing_zeros() / 8) as usize;
+    rest.split_at(at - start + before_slash.min(left)).0
 }
 
 /// The classic "has zero byte" test on `word` xor `////////`: its lowest set bit is the high
@@ -310,6 +343,11 @@ mod tests {
                 assert_eq!(segment_end(path, start), expected, "{path:?} from {start}");
                 assert_eq!(
                     segment(path, start),
+                    (&path[start..expected], expected),
+                    "{path:?} from {start}"
+                );
+                assert_eq!(
+                    segment_shared(path, start),
                     (&path[start..expected], expected),
                     "{path:?} from {start}"
                 );
