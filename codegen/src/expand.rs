@@ -1305,22 +1305,16 @@ impl TreeEmitter<'_> {
                     }
                 }
             } else {
-                let affix_len = lit(prefix.len() + suffix.len());
-                let (p, s) = (lit(prefix.len()), lit(suffix.len()));
-                let (test, value) = match (prefix.is_empty(), suffix.is_empty()) {
-                    (false, true) => (quote!(seg.starts_with(#prefix)), quote!(&seg[#p..])),
-                    (true, false) => (
-                        quote!(seg.ends_with(#suffix)),
-                        quote!(&seg[..seg.len() - #s]),
-                    ),
-                    _ => (
-                        quote!(seg.starts_with(#prefix) && seg.ends_with(#suffix)),
-                        quote!(&seg[#p..seg.len() - #s]),
-                    ),
+                // `strip_prefix` and `strip_suffix` slice without checking character boundaries
+                // again: a matched affix is whole characters.
+                let value = match (prefix.is_empty(), suffix.is_empty()) {
+                    (false, true) => quote!(seg.strip_prefix(#prefix)),
+                    (true, false) => quote!(seg.strip_suffix(#suffix)),
+                    _ => quote!(seg.strip_prefix(#prefix).and_then(|v| v.strip_suffix(#suffix))),
                 };
                 quote! {
-                    if seg.len() > #affix_len && #test {
-                        caps[#slot] = #value;
+                    if let ::core::option::Option::Some(value) = #value.filter(|v| !v.is_empty()) {
+                        caps[#slot] = value;
                         #child_code
                     }
                 }

@@ -259,10 +259,12 @@ pub fn recognize<'p>(
                     if end < path.len() {
                         let start = end + 1;
                         let (seg, seg_end) = ::routegen::__private::segment(path, start);
-                        if seg.len() > 8 && seg.starts_with("img-")
-                            && seg.ends_with(".png")
+                        if let ::core::option::Option::Some(value) = seg
+                            .strip_prefix("img-")
+                            .and_then(|v| v.strip_suffix(".png"))
+                            .filter(|v| !v.is_empty())
                         {
-                            caps[0] = &seg[4..seg.len() - 4];
+                            caps[0] = value;
                             {
                                 let end = seg_end;
                                 if end == path.len() {
