@@ -7,7 +7,8 @@
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
 //! `static-phf` / `static-matchit` in the peers and `static-match` in one `match` on `&str`;
 //! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by
-//! 1000 * 1000). `tables` and `scale-tables` run the same sets generated with `Lookup::Tables`.
+//! 1000 * 1000), and `scale-misses` / `scale-misses-matchit` its 861 miss paths. `tables` and
+//! `scale-tables` run the same sets generated with `Lookup::Tables`.
 //! With `--features scale-10k`, `scale-10k` and `scale-10k-matchit` look up the 10,000 hit
 //! paths of `scale_10000` (divide by 1000 * 10000), whose default form is tables, and
 //! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472; the count is
@@ -110,11 +111,21 @@ fn main() {
                 run_matchit(&matchit_router(&patterns), &hits, rounds);
             }
         }
-        "scale" | "scale-tables" | "scale-matchit" => {
+        "scale" | "scale-tables" | "scale-matchit" | "scale-misses" | "scale-misses-matchit" => {
             let patterns = synth::routes(1000);
-            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
+            let hits: Vec<String> = if who.contains("misses") {
+                // The bench's miss paths, as for scale-10k-misses.
+                (synth::miss_candidates(&patterns).into_iter())
+                    .filter(|p| scale_1000::recognize(Method::GET, p).is_err())
+                    .collect()
+            } else {
+                synth::hits(&patterns).into_iter().map(|(p, _)| p).collect()
+            };
             let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
-            if who == "scale" {
+            if who.contains("misses") {
+                eprintln!("{} paths", hits.len());
+            }
+            if who == "scale" || who == "scale-misses" {
                 run(&hits, rounds, |p| scale_1000::recognize(Method::GET, p));
             } else if who == "scale-tables" {
                 run(&hits, rounds, |p| {
@@ -133,7 +144,8 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-10k, \
+             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-misses, \
+             scale-misses-matchit, scale-10k, \
              scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
     }
