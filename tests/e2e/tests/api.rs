@@ -889,10 +889,28 @@ fn many_parameter_segments_share_one_scan() {
             file.params().collect::<Vec<_>>(),
             [("id", "ü"), ("file", "report")]
         );
+        // Values of every length up to three words, so that the shared scan ends a segment in
+        // its word loop and in the word that ends the path, with multi-byte characters across
+        // word boundaries.
+        let value: String = "abcdéfgh-ijklmnöpq-rstuvw"
+            .chars()
+            .take(i % 26 + 1)
+            .collect();
+        let item_path = format!("/p{i}/{value}");
+        let item = many_params::recognize(Method::GET, &item_path).unwrap();
+        assert_eq!(item.params().collect::<Vec<_>>(), [("id", value.as_str())]);
+        let file_path = format!("/p{i}/{value}/{value}.txt");
+        let file = many_params::recognize(Method::GET, &file_path).unwrap();
+        assert_eq!(
+            file.params().collect::<Vec<_>>(),
+            [("id", value.as_str()), ("file", value.as_str())]
+        );
         for miss in [
             format!("/p{i}/"),
             format!("/p{i}/x/y"),
             format!("/p{i}/x/.txt"),
+            format!("/p{i}/{value}/"),
+            format!("/p{i}/{value}/{value}.tx"),
         ] {
             assert_eq!(
                 many_params::recognize(Method::GET, &miss),
