@@ -887,8 +887,8 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
     }
 }
 
-/// A direct table's `StaticSlot`s, and the text that holds the middle bytes (the ninth to the
-/// ninth-last) of its paths longer than 16 bytes, one after the other. `starts[i]` is where
+/// A direct table's `StaticSlot`s, and the text that holds the bytes that the slots' words leave
+/// out of paths longer than 16 bytes (`__private::middle_text`), one path after the other. `starts[i]` is where
 /// the routes of `table.entries[i]` start in `ROUTES_BY_PATH`.
 fn direct_slots(
     table: &StaticTable,
@@ -906,8 +906,8 @@ fn direct_slots(
             Some(entry) => {
                 let path = &table.entries[*entry].path;
                 let middle = u32_lit(text.len());
-                if path.len() > 16 {
-                    text.extend_from_slice(&path.as_bytes()[8..path.len() - 8]);
+                for part in routegen::__private::middle_text(path.as_bytes()) {
+                    text.extend_from_slice(part);
                 }
                 let start = index(starts[*entry]);
                 let end = index(starts[*entry] + table.entries[*entry].routes.len());

@@ -6,7 +6,9 @@
 pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
 pub use crate::info::{RouteExtras, RouteTable};
-pub use crate::statics::{MAX_DIRECT_BITS, StaticSlot, direct_slot, ends, find_static};
+pub use crate::statics::{
+    MAX_DIRECT_BITS, StaticSlot, direct_slot, ends, find_static, middle_text,
+};
 pub use crate::table::{
     EMPTY_SLOT, HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NODE_FIELDS, PARAM_FIELDS,
     Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
