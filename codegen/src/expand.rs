@@ -728,7 +728,6 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
     let (tree_fns, tree_call) = if has_tree && compiled.tables {
         table::tree(router, &compiled.tree, compiled.capture_slots)
     } else if has_tree {
-        let slots = lit(compiled.capture_slots);
         let mut emitter = TreeEmitter {
             router,
             functions: Vec::new(),
@@ -744,7 +743,7 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
         };
         let (root_body, _) = emitter.dispatch(&compiled.tree);
         let (m, allowed) = method_args(emitter.uses_methods);
-        let caps = captures_arg(emitter.uses_captures);
+        let caps = emitter.own_captures(emitter.uses_captures);
         let functions = &emitter.functions;
         let allow = emitter
             .conditional
@@ -756,17 +755,16 @@ fn recognize(router: &Router, compiled: &Compiled) -> TokenStream {
                 fn node_root<'p>(
                     path: &'p str,
                     #m: u64,
-                    #caps: &mut [&'p str; #slots],
                     #allowed: &mut u64,
                 ) -> #found_or_not {
+                    #caps
                     let start = 0;
                     #root_body
                     #not_here
                 }
             },
             quote! {
-                let mut caps = [""; #slots];
-                let found = node_root(path, m, &mut caps, &mut allowed);
+                let found = node_root(path, m, &mut allowed);
                 if found.is_ok() || allowed == 0 {
                     return found;
                 }
@@ -1238,23 +1236,37 @@ impl TreeEmitter<'_> {
         }
         self.conditional = outer_conditional;
         let allow = inner_conditional.then(|| quote!(#[allow(unused_variables)]));
-        // The call passes `m`, `caps` and `allowed` on, so the caller uses them either way.
+        // The call passes `m` and `allowed` on, so the caller uses them either way.
         self.uses_methods = true;
-        self.uses_captures = true;
         let (m, allowed) = method_args(inner_uses_methods);
-        let caps = captures_arg(inner_uses_captures);
         let name = format_ident!("node_{}", self.functions.len());
-        let slots = lit(self.capture_slots);
         let (found_or_not, not_here) = (found_or_not(), not_here());
+        // A function entered before any capture owns its capture array (see `own_captures`);
+        // one entered below a parameter takes its caller's.
+        let (caps_param, caps_local, caps_arg) = if node.captured == 0 {
+            self.uses_captures = outer_uses_captures;
+            let local = self.own_captures(inner_uses_captures);
+            (quote!(), local, quote!())
+        } else {
+            self.uses_captures = true;
+            let caps = captures_arg(inner_uses_captures);
+            let slots = lit(self.capture_slots);
+            (
+                quote!(#caps: &mut [&'p str; #slots],),
+                quote!(),
+                quote!(caps,),
+            )
+        };
         self.functions.push(quote! {
             #allow
             fn #name<'p>(
                 path: &'p str,
                 end: usize,
                 #m: u64,
-                #caps: &mut [&'p str; #slots],
+                #caps_param
                 #allowed: &mut u64,
             ) -> #found_or_not {
+                #caps_local
                 #body
                 #not_here
             }
@@ -1262,12 +1274,27 @@ impl TreeEmitter<'_> {
         // A `let` first, so the block is not a lone `if` that clippy asks to collapse into the
         // enclosing one.
         let call = quote! {{
-            let found = #name(path, seg_end, m, caps, allowed);
+            let found = #name(path, seg_end, m, #caps_arg allowed);
             if found.is_ok() {
                 return found;
             }
         }};
         (call, 1)
+    }
+
+    /// The capture array of a tree function entered before any parameter was captured, as a
+    /// local of its own (nothing when its body uses none): its caller has nothing to pass, and
+    /// unless the function hands the array on to a call, the compiler keeps each slot in a
+    /// register, with no stores to memory and no initialisation (github: 191 -> 180
+    /// instructions a lookup, scale_1000: 223 -> 210).
+    fn own_captures(&self, used: bool) -> TokenStream {
+        if !used {
+            return TokenStream::new();
+        }
+        let slots = lit(self.capture_slots);
+        quote! {
+            let caps: &mut [&'p str; #slots] = &mut [""; #slots];
+        }
     }
 
     /// Code that reads the segment starting at `start` and tries the children in priority order.

@@ -137,12 +137,18 @@ fn wide_routes(path: impl Fn(usize) -> String) -> String {
     toml
 }
 
-/// 160 routes `/p{i}/{id}` and as many `/p{i}/{id}/{file}.txt`: 320 segment reads.
+/// 160 routes `/p{i}/{id}` and as many `/p{i}/{id}/{file}.txt`: 320 segment reads. Then 160
+/// routes `/t/{tenant}/r{i}/{id}`, a subtree below a parameter too large for one function: the
+/// functions it is split into take their caller's captures.
 fn many_params_routes() -> String {
     let mut toml = String::new();
     for i in 0..160 {
         toml += &format!("[[route]]\nname = \"item{i}\"\npath = \"/p{i}/{{id}}\"\n\n");
         toml += &format!("[[route]]\nname = \"file{i}\"\npath = \"/p{i}/{{id}}/{{file}}.txt\"\n\n");
+    }
+    for i in 0..160 {
+        toml +=
+            &format!("[[route]]\nname = \"tenant{i}\"\npath = \"/t/{{tenant}}/r{i}/{{id}}\"\n\n");
     }
     toml
 }

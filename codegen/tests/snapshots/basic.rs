@@ -174,9 +174,9 @@ pub fn recognize<'p>(
     fn node_root<'p>(
         path: &'p str,
         m: u64,
-        caps: &mut [&'p str; 2],
         allowed: &mut u64,
     ) -> ::core::result::Result<Route<'p>, ::routegen::MatchError> {
+        let caps: &mut [&'p str; 2] = &mut [""; 2];
         let start = 0;
         if let ::core::option::Option::Some(seg_end) = ::routegen::__private::literal_at(
             path,
@@ -296,8 +296,7 @@ pub fn recognize<'p>(
     }
     let m = method.__mask_bit(&EXTENSIONS) | 0x8000000000000000;
     let mut allowed: u64 = 0;
-    let mut caps = [""; 2];
-    let found = node_root(path, m, &mut caps, &mut allowed);
+    let found = node_root(path, m, &mut allowed);
     if found.is_ok() || allowed == 0 {
         return found;
     }

@@ -878,6 +878,32 @@ fn many_parameter_segments_share_one_scan() {
     let routes_code = include_str!(concat!(env!("OUT_DIR"), "/routes.rs"));
     assert!(code.contains("__private::segment_shared(") && !code.contains("__private::segment("));
     assert!(routes_code.contains("__private::segment(") && !routes_code.contains("segment_shared"));
+    // Tree functions entered before any capture own their capture array; those below
+    // `{tenant}` take their caller's.
+    let owned = code.matches("let caps: &mut [&'p str; ").count();
+    let taken = code.matches("caps: &mut [&'p str; ").count() - owned;
+    assert!(owned > 0 && taken > 0, "{owned} owned, {taken} taken");
+    for i in 0..160 {
+        let path = format!("/t/acme-{i}/r{i}/{i}");
+        let route = many_params::recognize(Method::GET, &path).unwrap();
+        assert_eq!(route.name(), format!("tenant{i}"));
+        let (tenant, id) = (format!("acme-{i}"), i.to_string());
+        assert_eq!(
+            route.params().collect::<Vec<_>>(),
+            [("tenant", tenant.as_str()), ("id", id.as_str())]
+        );
+        for miss in [
+            format!("/t/acme/r{i}/"),
+            format!("/t//r{i}/1"),
+            format!("/t/a/r{i}x/1"),
+        ] {
+            assert_eq!(
+                many_params::recognize(Method::GET, &miss),
+                Err(MatchError::NotFound),
+                "{miss}"
+            );
+        }
+    }
     for i in 0..160 {
         let (item_path, file_path) = (format!("/p{i}/a-b"), format!("/p{i}/ü/report.txt"));
         let item = many_params::recognize(Method::GET, &item_path).unwrap();
