@@ -884,27 +884,15 @@ fn many_parameter_segments_share_one_scan() {
     let taken = code.matches("caps: &mut [&'p str; ").count() - owned;
     assert!(owned > 0 && taken > 0, "{owned} owned, {taken} taken");
     for i in 0..160 {
-        let path = format!("/t/acme-{i}/r{i}/{i}");
-        let route = many_params::recognize(Method::GET, &path).unwrap();
+        // Below `{tenant}`, in a function that takes its caller's captures.
+        let tenant_path = format!("/t/acme-{i}/r{i}/{i}");
+        let route = many_params::recognize(Method::GET, &tenant_path).unwrap();
         assert_eq!(route.name(), format!("tenant{i}"));
         let (tenant, id) = (format!("acme-{i}"), i.to_string());
         assert_eq!(
             route.params().collect::<Vec<_>>(),
             [("tenant", tenant.as_str()), ("id", id.as_str())]
         );
-        for miss in [
-            format!("/t/acme/r{i}/"),
-            format!("/t//r{i}/1"),
-            format!("/t/a/r{i}x/1"),
-        ] {
-            assert_eq!(
-                many_params::recognize(Method::GET, &miss),
-                Err(MatchError::NotFound),
-                "{miss}"
-            );
-        }
-    }
-    for i in 0..160 {
         let (item_path, file_path) = (format!("/p{i}/a-b"), format!("/p{i}/ü/report.txt"));
         let item = many_params::recognize(Method::GET, &item_path).unwrap();
         assert_eq!(item.name(), format!("item{i}"));
@@ -937,6 +925,9 @@ fn many_parameter_segments_share_one_scan() {
             format!("/p{i}/x/.txt"),
             format!("/p{i}/{value}/"),
             format!("/p{i}/{value}/{value}.tx"),
+            format!("/t/acme/r{i}/"),
+            format!("/t//r{i}/1"),
+            format!("/t/a/r{i}x/1"),
         ] {
             assert_eq!(
                 many_params::recognize(Method::GET, &miss),
