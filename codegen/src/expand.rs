@@ -886,8 +886,8 @@ fn direct_lookup(router: &Router, table: &StaticTable, direct: &Direct) -> Token
 }
 
 /// A direct table's `StaticSlot`s, and the text that holds the bytes that the slots' words leave
-/// out of paths longer than 16 bytes (`__private::middle_text`), one path after the other. `starts[i]` is where
-/// the routes of `table.entries[i]` start in `ROUTES_BY_PATH`.
+/// out of paths longer than 16 bytes (`__private::middle_text`), one path after the other.
+/// `starts[i]` is where the routes of `table.entries[i]` start in `ROUTES_BY_PATH`.
 fn direct_slots(
     table: &StaticTable,
     direct: &Direct,
@@ -1128,12 +1128,13 @@ struct TreeEmitter<'r> {
     /// does not, and names those arguments `_m` and `_allowed` to stay warning-free.
     uses_methods: bool,
     /// Whether the code emitted since the current function began reads or writes the capture
-    /// array: a function whose routes have no parameters names it `_caps`.
+    /// array: a function whose routes have no parameters names its argument `_caps`, or
+    /// declares no array when it owns one (`own_captures`).
     uses_captures: bool,
     /// Whether the code emitted since the current function began has a conditional route,
     /// which may leave the function's arguments unused in some builds.
     conditional: bool,
-    /// The length of the capture array every tree function takes.
+    /// The length of every tree function's capture array, owned or taken.
     capture_slots: usize,
     /// The runtime function that reads a parameter's segment: `segment`, inlined, or
     /// `segment_shared` in a tree with more than [`INLINE_SCANS_UP_TO`] segment reads.

@@ -156,7 +156,9 @@ fn shared_scan(path: &str, start: usize) -> &str {
         return rest.split_at(segment_end(rest, 0)).0;
     };
     // The `left` (0 to 7) bytes after `at`, zero above them: two shifts, since one by 64 bits
-    // (no byte left) would overflow.
+    // (no byte left) would overflow. (`tail_word` reads the same word, but calling it here,
+    // with its branch on an empty tail and its loop for short paths inlined, measured 210 ->
+    // 220 instructions a lookup on scale_1000.)
     let left = bytes.len() - at;
     let tail = (u64::from_le_bytes(*last) >> (8 * (7 - left))) >> 8;
     // No slash gives 64 trailing zeros, eight bytes: more than are left.
