@@ -1001,7 +1001,7 @@ fn perfect_hash_probe(
         .placement
         .displacements
         .iter()
-        .map(|&d| Literal::u32_unsuffixed(d))
+        .map(|&d| Literal::u8_unsuffixed(d))
         .collect();
     let bucket_count = lit(displacements.len());
     let slot_count = lit(hash.placement.slots.len());
@@ -1036,7 +1036,7 @@ fn perfect_hash_probe(
         if !(#length_test) {
             return #not_here;
         }
-        static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
+        static DISPLACEMENTS: [u8; #bucket_count] = [#(#displacements),*];
         static SLOTS: [(&str, u32, u32); #slot_count] = [#(#slots),*];
         let hash = ::routegen::__private::#hash_fn(path.as_bytes(), #seed);
         let (key, start, end) =

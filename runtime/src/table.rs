@@ -83,7 +83,7 @@ pub const fn literal_tag(parent: u32, len: usize) -> u32 {
 pub struct Tree {
     nodes: &'static [Record],
     literals: &'static [[u32; LITERAL_FIELDS]],
-    displacements: &'static [u32],
+    displacements: &'static [u8],
     seed: u64,
     params: &'static [[u32; PARAM_FIELDS]],
     leaves: &'static [(u32, u32)],
@@ -283,7 +283,7 @@ impl Tree {
     pub const fn __new(
         nodes: &'static [u32],
         literals: &'static [u32],
-        displacements: &'static [u32],
+        displacements: &'static [u8],
         seed: u64,
         params: &'static [u32],
         leaves: &'static [(u32, u32)],

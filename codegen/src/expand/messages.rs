@@ -229,7 +229,7 @@ pub(crate) fn perfect_lookup(
     };
     let placement = &table.placement;
     let seed = placement.seed;
-    let displacements = (placement.displacements.iter()).map(|&d| Literal::u32_unsuffixed(d));
+    let displacements = (placement.displacements.iter()).map(|&d| Literal::u8_unsuffixed(d));
     let bucket_count = lit(placement.displacements.len());
     let slot_count = lit(placement.slots.len());
     let slots = placement.slots.iter().map(|slot| match slot {
@@ -240,7 +240,7 @@ pub(crate) fn perfect_lookup(
         None => quote!(("", ::core::option::Option::None)),
     });
     quote! {
-        static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
+        static DISPLACEMENTS: [u8; #bucket_count] = [#(#displacements),*];
         static SLOTS: [(&str, ::core::option::Option<#ty>); #slot_count] = [#(#slots),*];
         let hash = ::routegen::__private::#hash_fn(#input.as_bytes(), #seed);
         let (key, found) = SLOTS[::routegen::__private::slot(hash, &DISPLACEMENTS, #slot_count)];

@@ -296,7 +296,9 @@ pub(super) fn tree(
         values.iter().map(|&v| Literal::u32_unsuffixed(v)).collect()
     };
     let (nodes, literals, params) = (ints(&flat.nodes), ints(&literal_slots), ints(&flat.params));
-    let displacements = ints(&placement.displacements);
+    let displacements: Vec<Literal> = (placement.displacements.iter())
+        .map(|&d| Literal::u8_unsuffixed(d))
+        .collect();
     let (node_count, literal_count, param_count, bucket_count) = (
         lit(nodes.len()),
         lit(literals.len()),
@@ -324,7 +326,7 @@ pub(super) fn tree(
     let items = quote! {
         static NODES: [u32; #node_count] = [#(#nodes),*];
         static LITERALS: [u32; #literal_count] = [#(#literals),*];
-        static DISPLACEMENTS: [u32; #bucket_count] = [#(#displacements),*];
+        static DISPLACEMENTS: [u8; #bucket_count] = [#(#displacements),*];
         static PARAMS: [u32; #param_count] = [#(#params),*];
         static LEAVES: [(u32, u32); #leaf_count] = [#(#leaves),*];
         /// The segment tree as tables (layout: `routegen::__private::Tree`).
