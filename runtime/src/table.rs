@@ -724,6 +724,37 @@ mod tests {
     }
 
     #[test]
+    fn the_walk_reads_every_segment_end_and_head_as_a_byte_scan_does() {
+        // Paths of 0 to 40 bytes with slashes in pseudo-random places, from every start: the
+        // segment's words, read up to the path's end, must hold exactly its bytes.
+        let mut state = 0x0bad_cafe_u64;
+        for case in 0..4000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = case % 41;
+            let mut buffer = [0u8; 40];
+            for (i, byte) in buffer.iter_mut().enumerate() {
+                *byte = match state.rotate_left(5 * i as u32) & 3 {
+                    0 => b'/',
+                    _ => b'a' + i as u8 % 26,
+                };
+            }
+            let path = core::str::from_utf8(&buffer[..len]).unwrap();
+            for start in 0..=len {
+                let expected = segment_end(path, start);
+                let scan = scan_segment(path.as_bytes(), start, 3, 5);
+                assert_eq!(scan.end, expected, "{path:?} from {start}");
+                assert_eq!(
+                    scan.head,
+                    head_of(&path[start..expected]),
+                    "{path:?} from {start}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_short_prefix_scan_reads_as_the_word_by_word_one() {
         // Every path of up to 30 bytes over `a`, `/` and a multi-byte character's bytes, with
         // a slash or not at each position: pseudo-random, deterministic.
