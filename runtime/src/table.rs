@@ -213,137 +213,11 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
 }
 
 /// The first `segments` segments of `bytes` (at least one), their hash as a jump entry's key
-/// and their head word; `None` when the path has fewer. The prefix ends at the slash after
-/// `segments - 1` others, or at the path's end. A prefix within the path's first 24 bytes (most
-/// jump prefixes) is found without a branch on the data ([`scan_short_prefix`]); longer ones
-/// and paths under a word take [`scan_prefix_by_word`]. Both read the same words and hash
-/// them the same way.
+/// and their head word; `None` when the path has fewer. One pass of eight bytes at a time, as
+/// [`scan_segment`], but through `segments - 1` slashes: the prefix ends at the next slash
+/// after those, or at the path's end.
 #[inline(always)]
 fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
-    match scan_short_prefix(bytes, segments, seed) {
-        Short::Found(scan) => Some(scan),
-        Short::TooFewSegments => None,
-        Short::Longer => scan_prefix_by_word(bytes, segments, seed),
-    }
-}
-
-/// What [`scan_short_prefix`] found in a path's first 24 bytes.
-enum Short {
-    Found(Scan),
-    /// The path ends within those bytes with fewer segments.
-    TooFewSegments,
-    /// The prefix goes on past them, or the path is shorter than a word: scan word by word.
-    Longer,
-}
-
-/// For each byte value of a slash mask compressed to one bit a byte ([`one_bit_per_byte`]),
-/// the byte position of its first, second, ... eighth set bit.
-static NTH_SLASH: [[u8; 8]; 256] = {
-    let mut table = [[0; 8]; 256];
-    let mut mask = 0;
-    while mask < 256 {
-        let (mut bit, mut nth) = (0, 0);
-        while bit < 8 {
-            if mask & 1 << bit != 0 {
-                table[mask][nth] = bit as u8;
-                nth += 1;
-            }
-            bit += 1;
-        }
-        mask += 1;
-    }
-    table
-};
-
-/// A mask with the high bit of some bytes set ([`every_slash_in`]) as eight bits, bit `i` for
-/// byte `i`. The multiplication moves each byte's bit to the top byte, bit `i` to bit `56 + i`;
-/// no two partial products share a bit, so nothing carries.
-#[inline(always)]
-fn one_bit_per_byte(mask: u64) -> usize {
-    ((mask >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as usize
-}
-
-/// How many bytes of a mask ([`every_slash_in`]) have their high bit set.
-#[inline(always)]
-fn bytes_set(mask: u64) -> u32 {
-    ((mask >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
-}
-
-/// [`scan_prefix`] within the path's first 24 bytes, without a branch on where its slashes
-/// are: a loop over the slashes mispredicted about once a lookup on shuffled paths
-/// (callgrind, scale_10000). The three words are read from the path clamped to its last word
-/// and shifted, so bytes past the path read as zero, and the path's end counts as one more
-/// segment end.
-#[inline(always)]
-fn scan_short_prefix(bytes: &[u8], segments: u32, seed: u64) -> Short {
-    let len = bytes.len();
-    let Some(last_start) = len.checked_sub(8) else {
-        return Short::Longer;
-    };
-    let word = |at: usize| {
-        let from = at.min(last_start);
-        let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk::<8>) else {
-            return 0;
-        };
-        // `at - from` bytes of the chunk lie before `at`: shifted out, in two halves so that
-        // eight or more (a word past the path) leave zero without a shift by 64 or a branch.
-        let half = 4 * (at - from).min(8) as u32;
-        (u64::from_le_bytes(*chunk) >> half) >> half
-    };
-    let first = seed ^ u64::from(JUMP_PARENT).wrapping_mul(K);
-    let head = word(0);
-    let head_ends = every_slash_in(head);
-    let head_count = bytes_set(head_ends);
-    if head_count >= segments {
-        // The prefix ends in its first word (a route set's `/users` or `/repos`, say): a branch
-        // that goes the same way for most of a route set's paths, and that spares those paths
-        // the two other words.
-        let nth = segments.saturating_sub(1) as usize;
-        let end = NTH_SLASH[one_bit_per_byte(head_ends)][nth & 7] as usize;
-        let last = head & ((1u64 << (8 * end)) - 1);
-        return Short::Found(Scan {
-            end,
-            hash: (first ^ last ^ (end as u64) << 56).wrapping_mul(K),
-            head: last,
-        });
-    }
-    let words = [word(8), word(16)];
-    // Segment ends per word, and the path's end as one more when it is within the 24 bytes
-    // (past the first word: the path has at least eight bytes; the third entry takes it when it
-    // is beyond them).
-    let mut ends = [every_slash_in(words[0]), every_slash_in(words[1]), 0];
-    ends[(len.min(24) - 8) / 8] |= 0x80 << (8 * (len % 8));
-    let counts = [bytes_set(ends[0]), bytes_set(ends[1])];
-    let before = [head_count, head_count + counts[0]];
-    if before[1] + counts[1] < segments {
-        return if len < 24 {
-            Short::TooFewSegments
-        } else {
-            Short::Longer
-        };
-    }
-    // The word with the prefix's end (the second or the third), and the end's rank among that
-    // word's ends.
-    let at = usize::from(before[1] < segments);
-    let nth = segments.saturating_sub(before[at] + 1) as usize;
-    let within = NTH_SLASH[one_bit_per_byte(ends[at])][nth & 7] as usize;
-    let end = 8 * (at + 1) + within;
-    let last = words[at] & ((1u64 << (8 * within)) - 1);
-    let second = (first ^ head).wrapping_mul(K).rotate_left(31);
-    let third = (second ^ words[0]).wrapping_mul(K).rotate_left(31);
-    let h = [second, third][at];
-    // As in `scan_segment`: the last word has fewer than eight bytes of the prefix.
-    let length = (end as u64) << 56;
-    Short::Found(Scan {
-        end,
-        hash: (h ^ last ^ length).wrapping_mul(K),
-        head,
-    })
-}
-
-/// [`scan_prefix`] one word at a time, for any prefix.
-#[inline(never)]
-fn scan_prefix_by_word(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
     let mut h = seed ^ u64::from(JUMP_PARENT).wrapping_mul(K);
     // Segment ends still to find: each slash is one, the path's end the last.
     let mut left = segments;
@@ -750,46 +624,6 @@ mod tests {
                     head_of(&path[start..expected]),
                     "{path:?} from {start}"
                 );
-            }
-        }
-    }
-
-    #[test]
-    fn the_short_prefix_scan_reads_as_the_word_by_word_one() {
-        // Every path of up to 30 bytes over `a`, `/` and a multi-byte character's bytes, with
-        // a slash or not at each position: pseudo-random, deterministic.
-        let mut state = 0x1234_5678_9abc_def0_u64;
-        let mut buffer = [0u8; 30];
-        for case in 0..20_000 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let len = (state >> 59) as usize % 31;
-            for (i, byte) in buffer.iter_mut().enumerate() {
-                let bits = state.rotate_left(3 * i as u32 + (case % 7));
-                *byte = match bits & 7 {
-                    0..=2 => b'/',
-                    3 => 0xc3,
-                    4 => 0xa9,
-                    _ => b'a' + (bits >> 3) as u8 % 26,
-                };
-            }
-            let path = &buffer[..len];
-            for segments in 1..=12 {
-                let fast = match scan_short_prefix(path, segments, 99) {
-                    Short::Found(scan) => Some(Some((scan.end, scan.hash, scan.head))),
-                    Short::TooFewSegments => Some(None),
-                    Short::Longer => None,
-                };
-                let by_word = scan_prefix_by_word(path, segments, 99)
-                    .map(|scan| (scan.end, scan.hash, scan.head));
-                if let Some(fast) = fast {
-                    assert_eq!(fast, by_word, "{path:?}, {segments} segments");
-                } else {
-                    // Only a prefix past 24 bytes, or a path under a word, is left to the loop.
-                    let end = by_word.map_or(len, |(end, _, _)| end);
-                    assert!(len < 8 || end >= 24, "{path:?}, {segments} segments");
-                }
             }
         }
     }
