@@ -250,21 +250,6 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) else {
         return a.iter().zip(b).all(|(x, y)| x == y);
     };
-    let len = a.len();
-    if len <= 24 {
-        // Three words at fixed offsets (overlapping below 24 bytes) and one branch: a loop's
-        // exit mispredicted on about half of the jumps' prefixes, whose lengths vary
-        // (callgrind, scale_10000).
-        let word = |bytes: &[u8], at: usize| {
-            let chunk = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>);
-            chunk.map_or(0, |chunk| u64::from_ne_bytes(*chunk))
-        };
-        let middle = (len - 8).min(8);
-        let differ = (word(a, 0) ^ word(b, 0))
-            | (word(a, middle) ^ word(b, middle))
-            | (u64::from_ne_bytes(*a_last) ^ u64::from_ne_bytes(*b_last));
-        return differ == 0;
-    }
     let (a_words, b_words) = (a.as_chunks::<8>().0, b.as_chunks::<8>().0);
     a_last == b_last
         && a_words
