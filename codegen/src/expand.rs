@@ -40,7 +40,11 @@ mod topics;
 pub(crate) fn expand(routers: &Routers, compiled: &Compiled) -> TokenStream {
     let http = (!routers.http.routes.is_empty() || routers.is_empty()).then(|| {
         let router = &routers.http;
-        let variants = Variants::new("Route", &router.routes, true);
+        let mut variants = Variants::new("Route", &router.routes, true);
+        if compiled.tables {
+            table::declaration_order(&mut variants.routes);
+            variants.reordered = true;
+        }
         let route_enum = route_enum(
             &variants,
             "A matched route, one variant per route of the route files, its parameters borrowed \
@@ -84,6 +88,8 @@ pub(crate) struct Variants<'r> {
     /// The position in `ROUTES` of every route of the module, as a constant expression: with
     /// conditional routes before it, a route's position depends on the build's `cfg`.
     positions: Vec<TokenStream>,
+    /// Whether `routes` is not in the order of the route files (`table::declaration_order`).
+    pub reordered: bool,
 }
 
 impl<'r> Variants<'r> {
@@ -103,6 +109,7 @@ impl<'r> Variants<'r> {
             routes: selected,
             borrows,
             positions: positions(all),
+            reordered: false,
         }
     }
 
@@ -354,7 +361,7 @@ fn route_enum(variants: &Variants<'_>, doc: &str) -> TokenStream {
 fn route_impl(variants: &Variants<'_>) -> TokenStream {
     let max_count = variants.max_params();
     let max_params = lit(max_count);
-    let index_arms = variants.routes.iter().map(|(index, route)| {
+    let arm = |declared: usize, (index, route): &(usize, &Route)| {
         let name = &variants.name;
         let variant = variant(route);
         let pattern = if route.pattern.params.is_empty() {
@@ -362,11 +369,51 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
         } else {
             quote!(#name::#variant { .. })
         };
-        let index = &variants.positions[*index];
+        let value = if variants.reordered {
+            let declared = lit(declared);
+            quote!(#declared)
+        } else {
+            variants.positions[*index].clone()
+        };
         let cfg = cfg_attr(route);
-        quote! { #cfg #pattern => #index, }
-    });
+        quote! { #cfg #pattern => #value, }
+    };
+    let index_arms = variants
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(declared, r)| arm(declared, r));
     let phantom = variants.phantom_arm();
+    // In declaration order, a variant's number is its discriminant, and LLVM turns the `match`
+    // into nothing; a `match` that gives the routes' positions in another order became a
+    // 10,000-arm jump table that cost a release build 10 s (BENCHMARKS.md). So a reordered enum
+    // numbers its variants in declaration order, and a table gives their positions.
+    let index_body = if variants.reordered {
+        let count = lit(variants.routes.len());
+        let positions = variants.routes.iter().map(|(index, _)| {
+            let position = &variants.positions[*index];
+            // A literal is typed by the array; one that counts conditional routes is a `usize`.
+            match syn::parse2::<syn::LitInt>(position.clone()) {
+                Ok(_) => position.clone(),
+                Err(_) => quote!((#position) as u32),
+            }
+        });
+        quote! {
+            /// Each variant's position in `ROUTES`, in the order the enum declares them.
+            const POSITIONS: [u32; #count] = [#(#positions),*];
+            POSITIONS[match *self {
+                #(#index_arms)*
+                #phantom
+            }] as usize
+        }
+    } else {
+        quote! {
+            match *self {
+                #(#index_arms)*
+                #phantom
+            }
+        }
+    };
     let params = variants.borrows.then(|| {
         let param_arms = params_arms(variants, max_count);
         quote! {
@@ -389,10 +436,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
         impl #generics #ty {
             /// The position of this route in [`ROUTES`] (declaration order).
             pub const fn index(&self) -> usize {
-                match *self {
-                    #(#index_arms)*
-                    #phantom
-                }
+                #index_body
             }
 
             /// The route's `name`, as written in its route file.

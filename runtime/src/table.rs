@@ -43,8 +43,9 @@ pub const fn literal_tag(parent: u32, len: usize) -> u32 {
 /// past the last node to close them):
 /// - `leaves..catch_alls` are the routes that end at the node, and `catch_alls` to the next
 ///   node's `leaves` the routes whose catch-all takes the rest of the path from the node's next
-///   segment. Both index `leaves`, whose entries are `(route, packed)`: the route's index in the
-///   route files, and where its method mask is in `leaves` (the low 24 bits) with, for a
+///   segment. Both index `leaves`, whose entries are `(route, packed)`: the route's number, which
+///   the walk hands back as it is (the generator chooses it: its `route_of` builds the route's
+///   variant from it), and where its method mask is in `leaves` (the low 24 bits) with, for a
 ///   catch-all, its capture slot (the high 8 bits). `leaves` begins with the route set's
 ///   distinct method masks, each as its `(low, high)` halves: there are few, so they stay in
 ///   cache, and a leaf takes 8 bytes where a mask of its own took 16.
@@ -305,8 +306,9 @@ impl Tree {
         }
     }
 
-    /// The first route, in priority order, whose pattern matches `path` and whose method mask
-    /// meets `method`, with its parameters in `caps`, in the tree of `T` (see [`Tables`]). The
+    /// The number (see [`Tree`]) of the first route, in priority order, whose pattern matches
+    /// `path` and whose method mask meets `method`, with its parameters in `caps`, in the tree
+    /// of `T` (see [`Tables`]). The
     /// masks of routes whose pattern matches but whose method does not are or-ed into `allowed`
     /// (for a 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
     /// allows nothing.

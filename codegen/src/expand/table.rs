@@ -6,9 +6,9 @@
 //! own constants and literal hash. The e2e crate builds one route set both ways and checks that every
 //! path gets the same answer.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use routegen::__private::{
@@ -18,7 +18,7 @@ use routegen::__private::{
 
 use super::{Interned, cfg_attr, cfg_predicate, from_captures, lit, long_str, mask_lit};
 use crate::compile::Node;
-use crate::model::Router;
+use crate::model::{Route, Router};
 use crate::phf::{self, Placement};
 use crate::validate::MAX_SEGMENTS;
 
@@ -311,8 +311,9 @@ pub(super) fn tree(
     let seed = placement.seed;
     let jump_depth = Literal::u32_unsuffixed(flat.jump_depth);
     let jumps_cover = flat.jumps_cover();
+    let numbers = route_numbers(router);
     let leaves = flat.routes.iter().map(|&(index, slot)| {
-        let id = Literal::u32_unsuffixed(u32_of(index));
+        let id = Literal::u32_unsuffixed(numbers[index]);
         // A capture slot is below MAX_SEGMENTS, so it fits the high bits (asserted above).
         let packed = Literal::u32_unsuffixed(leaf_packed(mask_of[index], slot));
         quote!((#id, #packed))
@@ -325,7 +326,7 @@ pub(super) fn tree(
     let mut constructed: Vec<usize> = flat.routes.iter().map(|&(route, _)| route).collect();
     constructed.sort_unstable();
     constructed.dedup();
-    let (route_of, constructors) = constructors(router, &constructed, capture_slots);
+    let (route_of, constructors) = constructors(router, &constructed, &numbers, capture_slots);
     let items = quote! {
         static NODES: [u32; #node_count] = [#(#nodes),*];
         static LITERALS: [u32; #literal_count] = [#(#literals),*];
@@ -354,80 +355,92 @@ pub(super) fn tree(
     (items, call)
 }
 
-/// Routes per function of `route_of`: one `match` of 10,000 arms, each building another
-/// variant, cost LLVM 6 s more of a release build than functions of 256 arms each.
-const ROUTES_PER_CONSTRUCTOR: u32 = 256;
-const _: () = assert!(
-    ROUTES_PER_CONSTRUCTOR.is_power_of_two(),
-    "route_of shifts by it"
-);
+/// The bits of a leaf's route number (see `route_number`) that hold the route's place among the
+/// routes with as many parameters; the ones above hold that count.
+const CONSTRUCTOR_BITS: u32 = 24;
+
+/// The order in which the `Route` enum of a router walked as tables declares its variants:
+/// by parameter count, then as in the route files. The variants that `route_of_N` builds (those
+/// with `N` parameters) then have consecutive discriminants, and each of its arms stores the
+/// same fields: LLVM turns its `match` into an addition, where one arm per route in a jump
+/// table cost two mispredicted indirect jumps a lookup at 10,000 routes (BENCHMARKS.md).
+pub(super) fn declaration_order(routes: &mut [(usize, &Route)]) {
+    routes.sort_by_key(|&(index, route)| (route.pattern.params.len(), index));
+}
+
+/// The number the tree's leaves give each route (by index), which `route_of` reads: its
+/// parameter count above [`CONSTRUCTOR_BITS`], its place among the routes with that count
+/// below (the order of [`declaration_order`]).
+fn route_numbers(router: &Router) -> Vec<u32> {
+    let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
+    (router.routes.iter())
+        .map(|route| {
+            let params = route.pattern.params.len();
+            let place = counts.entry(params).or_default();
+            let number = *place | u32_of(params) << CONSTRUCTOR_BITS;
+            *place += 1;
+            assert!(
+                *place < 1 << CONSTRUCTOR_BITS,
+                "a route table holds fewer than 2^24 routes"
+            );
+            number
+        })
+        .collect()
+}
 
 /// `route_of(route, caps)`, which builds the variant of the route that `TREE` found (by its
-/// index in the route files) from the captures, and the functions it splits the work into when
-/// there are more than [`ROUTES_PER_CONSTRUCTOR`] routes.
+/// number, [`route_numbers`]) from the captures, and the function for each parameter count it
+/// hands the work to.
 fn constructors(
     router: &Router,
     routes: &[usize],
+    numbers: &[u32],
     capture_slots: usize,
 ) -> (TokenStream, Vec<TokenStream>) {
     let slots = lit(capture_slots);
-    let constructor = |name: &Ident, routes: &[usize]| {
+    let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &index in routes {
+        let count = router.routes[index].pattern.params.len();
+        by_count.entry(count).or_default().push(index);
+    }
+    let mut arms = Vec::new();
+    let mut functions = Vec::new();
+    for (count, members) in &by_count {
+        let name = format_ident!("route_of_{}", count);
         // `caps` is `_caps` when no route of every build reads it (a conditional route may
         // read it or not).
-        let reads_caps = routes.iter().any(|&index| {
-            let route = &router.routes[index];
-            !route.pattern.params.is_empty() && route.cfg.is_empty()
-        });
+        let reads_caps = *count != 0 && members.iter().any(|&i| router.routes[i].cfg.is_empty());
         let caps = if reads_caps {
             format_ident!("caps")
         } else {
             format_ident!("_caps")
         };
-        let arms = routes.iter().map(|&index| {
+        let place_mask = (1u32 << CONSTRUCTOR_BITS) - 1;
+        let member_arms = members.iter().map(|&index| {
             let route = &router.routes[index];
             let route_value = from_captures(route, &caps);
-            let id = Literal::u32_unsuffixed(u32_of(index));
+            let place = Literal::u32_unsuffixed(numbers[index] & place_mask);
             let cfg = cfg_attr(route);
-            quote!(#cfg #id => #route_value,)
+            quote!(#cfg #place => #route_value,)
         });
-        quote! {
-            fn #name<'p>(route: u32, #caps: &[&'p str; #slots]) -> Route<'p> {
-                match route {
-                    #(#arms)*
+        // Kept apart, so that each `match` holds variants of one shape.
+        functions.push(quote! {
+            #[inline(never)]
+            fn #name<'p>(place: u32, #caps: &[&'p str; #slots]) -> Route<'p> {
+                match place {
+                    #(#member_arms)*
                     _ => ::core::unreachable!(),
                 }
             }
-        }
-    };
-    let route_of = format_ident!("route_of");
-    let doc = quote! {
-        /// The route that `TREE` found, by its index in the route files, with its parameters.
-    };
-    if routes.len() <= ROUTES_PER_CONSTRUCTOR as usize {
-        let function = constructor(&route_of, routes);
-        return (quote!(#doc #function), Vec::new());
+        });
+        let count_lit = Literal::u32_unsuffixed(u32_of(*count));
+        let mask = Literal::u32_unsuffixed(place_mask);
+        arms.push(quote!(#count_lit => #name(route & #mask, caps),));
     }
-    let mut chunks: Vec<(u32, Vec<usize>)> = Vec::new();
-    for &index in routes {
-        let chunk = u32_of(index) / ROUTES_PER_CONSTRUCTOR;
-        match chunks.last_mut() {
-            Some((last, members)) if *last == chunk => members.push(index),
-            _ => chunks.push((chunk, vec![index])),
-        }
-    }
-    let mut arms = Vec::new();
-    let mut functions = Vec::new();
-    for (chunk, members) in &chunks {
-        let name = format_ident!("route_of_{}", chunk);
-        let function = constructor(&name, members);
-        // Kept apart, or LLVM would inline them back into one function as slow to optimise.
-        functions.push(quote!(#[inline(never)] #function));
-        let chunk = Literal::u32_unsuffixed(*chunk);
-        arms.push(quote!(#chunk => #name(route, caps),));
-    }
-    let shift = Literal::u32_unsuffixed(ROUTES_PER_CONSTRUCTOR.trailing_zeros());
+    let shift = Literal::u32_unsuffixed(CONSTRUCTOR_BITS);
     let route_of = quote! {
-        #doc
+        /// The route that `TREE` found, by its number (its parameter count, then its place
+        /// among the routes with that count), with its parameters.
         fn route_of<'p>(route: u32, caps: &[&'p str; #slots]) -> Route<'p> {
             match route >> #shift {
                 #(#arms)*
@@ -493,6 +506,37 @@ mod tests {
         assert_eq!(jump_entries(&flat), ["/api/v1/a", "/api/v1/b", "/api/v1/c"]);
         // `docs` (depth 2) has a parameter child: paths under it walk from the root.
         assert_eq!(flat.first_branch, 2);
+    }
+
+    #[test]
+    fn a_route_number_is_its_place_among_the_declared_variants_of_its_shape() {
+        let text = ["/a/{x}", "/b", "/c/{x}/{y}", "/d/{x}", "/e", "/f/{*rest}"]
+            .iter()
+            .enumerate()
+            .map(|(i, path)| format!("[[route]]\nname = \"r{i}\"\npath = \"{path}\"\n"))
+            .collect::<String>();
+        let reference = crate::Builder::new()
+            .route_source("t.toml", text)
+            .reference()
+            .expect("valid routes");
+        let router = reference.router();
+        let numbers = route_numbers(router);
+        let one = 1 << CONSTRUCTOR_BITS;
+        assert_eq!(numbers, [one, 0, 2 * one, one + 1, 1, one + 2]);
+        // `route_of_N` turns a place into a variant by adding the discriminant of the first
+        // variant with N parameters: the declared order must agree with the places.
+        let mut declared: Vec<(usize, &Route)> = router.routes.iter().enumerate().collect();
+        declaration_order(&mut declared);
+        let order: Vec<usize> = declared.iter().map(|&(index, _)| index).collect();
+        assert_eq!(order, [1, 4, 0, 3, 5, 2]);
+        for (position, &(index, route)) in declared.iter().enumerate() {
+            let count = route.pattern.params.len();
+            let first = (declared.iter())
+                .position(|(_, r)| r.pattern.params.len() == count)
+                .expect("the route itself");
+            let place = numbers[index] & (one - 1);
+            assert_eq!(place as usize, position - first, "route {index}");
+        }
     }
 
     #[test]
