@@ -355,9 +355,11 @@ pub(super) fn tree(
     (items, call)
 }
 
-/// The bits of a leaf's route number (see `route_number`) that hold the route's place among the
-/// routes with as many parameters; the ones above hold that count.
+/// The bits of a leaf's route number (see [`route_numbers`]) that hold the route's place among
+/// the routes with as many parameters; the ones above hold that count.
 const CONSTRUCTOR_BITS: u32 = 24;
+/// A route number's place (see [`CONSTRUCTOR_BITS`]).
+const PLACE_MASK: u32 = (1 << CONSTRUCTOR_BITS) - 1;
 
 /// The order in which the `Route` enum of a router walked as tables declares its variants:
 /// by parameter count, then as in the route files. The variants that `route_of_N` builds (those
@@ -398,9 +400,9 @@ fn constructors(
     capture_slots: usize,
 ) -> (TokenStream, Vec<TokenStream>) {
     let slots = lit(capture_slots);
-    let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut by_count: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for &index in routes {
-        let count = router.routes[index].pattern.params.len();
+        let count = numbers[index] >> CONSTRUCTOR_BITS;
         by_count.entry(count).or_default().push(index);
     }
     let mut arms = Vec::new();
@@ -415,11 +417,10 @@ fn constructors(
         } else {
             format_ident!("_caps")
         };
-        let place_mask = (1u32 << CONSTRUCTOR_BITS) - 1;
         let member_arms = members.iter().map(|&index| {
             let route = &router.routes[index];
             let route_value = from_captures(route, &caps);
-            let place = Literal::u32_unsuffixed(numbers[index] & place_mask);
+            let place = Literal::u32_unsuffixed(numbers[index] & PLACE_MASK);
             let cfg = cfg_attr(route);
             quote!(#cfg #place => #route_value,)
         });
@@ -433,8 +434,8 @@ fn constructors(
                 }
             }
         });
-        let count_lit = Literal::u32_unsuffixed(u32_of(*count));
-        let mask = Literal::u32_unsuffixed(place_mask);
+        let count_lit = Literal::u32_unsuffixed(*count);
+        let mask = Literal::u32_unsuffixed(PLACE_MASK);
         arms.push(quote!(#count_lit => #name(route & #mask, caps),));
     }
     let shift = Literal::u32_unsuffixed(CONSTRUCTOR_BITS);
@@ -534,7 +535,7 @@ mod tests {
             let first = (declared.iter())
                 .position(|(_, r)| r.pattern.params.len() == count)
                 .expect("the route itself");
-            let place = numbers[index] & (one - 1);
+            let place = numbers[index] & PLACE_MASK;
             assert_eq!(place as usize, position - first, "route {index}");
         }
     }
