@@ -208,6 +208,34 @@ fn files_that_are_not_route_files_are_reported() {
     fs::remove_dir_all(base).unwrap();
 }
 
+/// A router of static paths only offers `recognize` for inlining in other crates (a few dozen
+/// instructions, the route built in the caller's slot); one with a tree does not, where the
+/// caller would copy the route its tree built (BENCHMARKS.md, 2026-11-24 13:40 UTC).
+#[test]
+fn only_a_static_router_has_an_inline_recognize() {
+    let generate = |name: &str, path: &str| {
+        let base = temp_dir(name);
+        let route = format!(
+            "[[route]]\nname = \"a\"\npath = \"/a\"\n\n[[route]]\nname = \"b\"\npath = \"{path}\"\n"
+        );
+        write(&base, "routes/r.toml", &route);
+        let code = (Builder::new()
+            .base_dir(&base)
+            .route_dir("routes")
+            .generate())
+        .unwrap()
+        .code;
+        fs::remove_dir_all(base).unwrap();
+        code
+    };
+    let inline = "#[inline]\npub fn recognize<'p>(";
+    let plain = "#[allow(dead_code)]\npub fn recognize<'p>(";
+    let statics = generate("inline-static", "/b");
+    assert!(statics.contains(inline), "{statics}");
+    let tree = generate("inline-tree", "/b/{id}");
+    assert!(tree.contains(plain) && !tree.contains(inline), "{tree}");
+}
+
 /// The generated code for `tests/routes/basic`, compared with `tests/snapshots/basic.rs`.
 /// Run with `ROUTEGEN_BLESS=1` to accept a deliberate change.
 #[test]
