@@ -219,7 +219,10 @@ fn only_a_static_router_has_an_inline_recognize() {
             "[[route]]\nname = \"a\"\npath = \"/a\"\n\n[[route]]\nname = \"b\"\npath = \"{path}\"\n"
         );
         write(&base, "routes/r.toml", &route);
-        let generated = Builder::new().base_dir(&base).route_dir("routes").generate();
+        let generated = Builder::new()
+            .base_dir(&base)
+            .route_dir("routes")
+            .generate();
         let code = generated.unwrap().code;
         fs::remove_dir_all(base).unwrap();
         code
