@@ -171,6 +171,7 @@ pub fn recognize<'p>(
     static EXTENSIONS: [::routegen::Method; 1] = [
         ::routegen::Method::from_static("PURGE"),
     ];
+    #[inline(always)]
     fn node_root<'p>(
         path: &'p str,
         m: u64,
