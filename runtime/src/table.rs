@@ -308,9 +308,8 @@ impl Tree {
 
     /// The number (see [`Tree`]) of the first route, in priority order, whose pattern matches
     /// `path` and whose method mask meets `method`, with its parameters in `caps`, in the tree
-    /// of `T` (see [`Tables`]). The
-    /// masks of routes whose pattern matches but whose method does not are or-ed into `allowed`
-    /// (for a 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
+    /// of `T` (see [`Tables`]). The masks of routes whose pattern matches but whose method does
+    /// not are or-ed into `allowed` (for a 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
     /// allows nothing.
     ///
     /// `_tables` is the value of `T`: taking one is what makes the generated unit struct

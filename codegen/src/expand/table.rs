@@ -372,22 +372,25 @@ pub(super) fn declaration_order(routes: &mut [(usize, &Route)]) {
 
 /// The number the tree's leaves give each route (by index), which `route_of` reads: its
 /// parameter count above [`CONSTRUCTOR_BITS`], its place among the routes with that count
-/// below (the order of [`declaration_order`]).
+/// below, read off [`declaration_order`] so that the two cannot disagree.
 fn route_numbers(router: &Router) -> Vec<u32> {
-    let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
-    (router.routes.iter())
-        .map(|route| {
-            let params = route.pattern.params.len();
-            let place = counts.entry(params).or_default();
-            let number = *place | u32_of(params) << CONSTRUCTOR_BITS;
-            *place += 1;
-            assert!(
-                *place < 1 << CONSTRUCTOR_BITS,
-                "a route table holds fewer than 2^24 routes"
-            );
-            number
-        })
-        .collect()
+    let mut declared: Vec<(usize, &Route)> = router.routes.iter().enumerate().collect();
+    declaration_order(&mut declared);
+    let mut numbers = vec![0; declared.len()];
+    let mut first_of_shape = 0;
+    for (position, &(index, route)) in declared.iter().enumerate() {
+        let params = route.pattern.params.len();
+        if position > 0 && declared[position - 1].1.pattern.params.len() != params {
+            first_of_shape = position;
+        }
+        let place = u32_of(position - first_of_shape);
+        assert!(
+            place < 1 << CONSTRUCTOR_BITS,
+            "a route table holds fewer than 2^24 routes"
+        );
+        numbers[index] = place | u32_of(params) << CONSTRUCTOR_BITS;
+    }
+    numbers
 }
 
 /// `route_of(route, caps)`, which builds the variant of the route that `TREE` found (by its
@@ -405,6 +408,7 @@ fn constructors(
         let count = numbers[index] >> CONSTRUCTOR_BITS;
         by_count.entry(count).or_default().push(index);
     }
+    let mask = Literal::u32_unsuffixed(PLACE_MASK);
     let mut arms = Vec::new();
     let mut functions = Vec::new();
     for (count, members) in &by_count {
@@ -435,7 +439,6 @@ fn constructors(
             }
         });
         let count_lit = Literal::u32_unsuffixed(*count);
-        let mask = Literal::u32_unsuffixed(PLACE_MASK);
         arms.push(quote!(#count_lit => #name(route & #mask, caps),));
     }
     let shift = Literal::u32_unsuffixed(CONSTRUCTOR_BITS);
