@@ -158,9 +158,9 @@ fn shared_scan(path: &str, start: usize) -> &str {
         return rest.split_at(segment_end(rest, 0)).0;
     };
     // The `left` (0 to 7) bytes after `at`, zero above them: two shifts, since one by 64 bits
-    // (no byte left) would overflow. (`tail_word` reads the same word, but calling it here,
-    // with its branch on an empty tail and its loop for short paths inlined, measured 210 ->
-    // 220 instructions a lookup on scale_1000.)
+    // (no byte left) would overflow. (A tail read of its own, with a branch on an empty tail
+    // and a loop for short paths inlined, measured 210 -> 220 instructions a lookup on
+    // scale_1000.)
     let left = bytes.len() - at;
     let tail = (u64::from_le_bytes(*last) >> (8 * (7 - left))) >> 8;
     // No slash gives 64 trailing zeros, eight bytes: more than are left.
@@ -182,30 +182,43 @@ fn slashes_in(word: u64) -> u64 {
 
 /// The segment's bytes in the word of `bytes` at `at`, zero above them, and how many they are
 /// (up to eight): the bytes before a `/` ([`slashes_in`]) or the end. The scan of the tables'
-/// walk, which hashes the words it reads.
+/// walk, which hashes the words it reads. Selects rather than branches on where the segment
+/// ends: which word ends a segment varies from path to path, and a branch on it mispredicted
+/// about once a lookup (callgrind, scale_10000 misses; BENCHMARKS.md).
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], at: usize) -> (u64, usize) {
     let (word, available) = raw_word(bytes, at);
     let found = slashes_in(word);
-    if found == 0 {
-        // No `/`: a tail word is already zero above the path's end.
-        return (word, available);
-    }
-    // The lowest set bit is the high bit of the first `/` (a tail word's zero bytes are not
-    // slashes, so it lies within the path); the bits below it, less that byte, mask the
-    // segment's bytes.
-    let below_slash = (found ^ (found - 1)) >> 8;
-    (word & below_slash, (found.trailing_zeros() / 8) as usize)
+    // The lowest set bit of `found` is the high bit of the first `/` (a tail word's zero bytes
+    // are not slashes, so it lies within the path); the bits below it, less that byte, mask the
+    // segment's bytes. Without a `/`, the word is the segment's (a tail word is already zero
+    // above the path's end) and `trailing_zeros` reads 64 bits: eight bytes, cut to `available`.
+    let below_slash = if found == 0 {
+        u64::MAX
+    } else {
+        (found ^ found.wrapping_sub(1)) >> 8
+    };
+    let taken = ((found.trailing_zeros() / 8) as usize).min(available);
+    (word & below_slash, taken)
 }
 
 /// The word of `bytes` at `at` (at most `bytes.len()`) and how many of its bytes are the
-/// path's (up to eight), zero above them.
+/// path's (up to eight), zero above them. In a path of eight bytes or more, one load with no
+/// branch: near the end, the path's last word shifted down past the bytes before `at`.
 #[inline(always)]
 pub(crate) fn raw_word(bytes: &[u8], at: usize) -> (u64, usize) {
-    match bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        Some(word) => (u64::from_le_bytes(*word), 8),
-        None => (tail_word(bytes, at), bytes.len() - at),
-    }
+    let available = bytes.len() - at;
+    let Some(last_start) = bytes.len().checked_sub(8) else {
+        return (short_word(bytes, at), available);
+    };
+    let from = at.min(last_start);
+    let word = match bytes.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(word) => u64::from_le_bytes(*word),
+        None => 0,
+    };
+    // Up to eight bytes to drop, so two shifts: one by 64 bits would overflow.
+    let skipped = 4 * (at - from) as u32;
+    ((word >> skipped) >> skipped, available.min(8))
 }
 
 /// The high bit of every `/` byte of `word`, exactly, where [`slashes_in`] only places its
@@ -219,24 +232,14 @@ pub(crate) fn every_slash_in(word: u64) -> u64 {
     !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
 }
 
-/// The bytes of `bytes[at..]` (fewer than eight) as a little-endian word, zero above them.
+/// The bytes of `bytes[at..]` as a little-endian word, in a path of fewer than eight bytes.
 #[inline(always)]
-fn tail_word(bytes: &[u8], at: usize) -> u64 {
-    let rest = bytes.len() - at;
-    if rest == 0 {
-        return 0;
+fn short_word(bytes: &[u8], at: usize) -> u64 {
+    let mut word = 0;
+    for (i, &byte) in bytes[at..].iter().enumerate() {
+        word |= u64::from(byte) << (8 * i);
     }
-    match bytes.last_chunk::<8>() {
-        // The word that ends the path holds the tail in its high bytes.
-        Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest)),
-        None => {
-            let mut word = 0;
-            for (i, &byte) in bytes[at..].iter().enumerate() {
-                word |= u64::from(byte) << (8 * i);
-            }
-            word
-        }
-    }
+    word
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time (the last eight possibly

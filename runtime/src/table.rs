@@ -6,7 +6,7 @@
 //! and [`Tree::find`] walks them: the same priority and backtracking, built in a fraction of the
 //! time. The arrays hold integers only, so they need no relocations and cost no start-up.
 
-use crate::__private::{every_slash_in, raw_word, same_bytes, segment_end, slot, word_at};
+use crate::__private::{every_slash_in, raw_word, same_bytes, slot, word_at};
 
 /// `u32`s per node in `Tree::nodes`.
 pub const NODE_FIELDS: usize = 4;
@@ -26,6 +26,9 @@ pub const JUMP_PARENT: u32 = (1 << TAG_PARENT_BITS) - 1;
 pub const EMPTY_SLOT: u32 = u32::MAX;
 /// A tag's length for a text longer than a word.
 const LONG_TEXT: usize = 9;
+/// `0x01` in every byte, and `0x80`.
+const BYTES_1: u64 = u64::from_ne_bytes([0x01; 8]);
+const BYTES_80: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// The tag of a literal slot (see [`Tree`]): the parent's number (below [`JUMP_PARENT`], or
 /// that) and above it the text's length, or `LONG_TEXT` for any text longer than a word.
@@ -220,26 +223,29 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
 #[inline(always)]
 fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
     let mut h = seed ^ u64::from(JUMP_PARENT).wrapping_mul(K);
-    // Segment ends still to find: each slash is one, the path's end the last.
-    let mut left = segments;
+    // Segment ends still to find: each slash is one, the path's end the last. No byte of a word
+    // counts more than eight slashes, so a `left` above that is as good as nine.
+    let mut left = u64::from(segments.min(9));
     let mut at = 0;
     let mut head = None;
     let (end, last) = loop {
         let (word, available) = raw_word(bytes, at);
-        // The slashes of this word end segments in order: drop those before the prefix's end.
-        // (A loop, not `count_ones`: without the `popcnt` feature, which x86-64's baseline
-        // lacks, that is a dozen instructions a word.)
-        let mut ends = every_slash_in(word);
-        while left > 1 && ends != 0 {
-            ends &= ends - 1;
-            left -= 1;
+        // Byte `i` of `counts` is the number of slashes in bytes `0..=i` (one bit a slash,
+        // summed upwards by the multiplication; at most eight, so no byte carries), and the
+        // prefix ends at the first slash where it reaches `left`: the bytes where `counts +
+        // 0x80 - left` sets the high bit. No loop over the slashes, whose count varies from
+        // path to path and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+        let counts = (every_slash_in(word) >> 7).wrapping_mul(BYTES_1);
+        let reached = counts.wrapping_add((0x80 - left) * BYTES_1) & BYTES_80;
+        if reached != 0 {
+            let below = (reached ^ (reached - 1)) >> 8;
+            break (at + (reached.trailing_zeros() / 8) as usize, word & below);
         }
-        if ends != 0 {
-            let below = (ends ^ (ends - 1)) >> 8;
-            break (at + (ends.trailing_zeros() / 8) as usize, word & below);
-        }
+        // Byte 7 counts the word's slashes (bytes past the path's end read as zero, not as
+        // slashes).
+        left -= counts >> 56;
         if available < 8 {
-            // The path ends in this word (bytes past it read as zero, not as slashes).
+            // The path ends in this word.
             if left == 1 {
                 break (at + available, word);
             }
@@ -366,7 +372,7 @@ impl Tree {
         loop {
             let filter = fields[3];
             let end = if filter == 0 {
-                segment_end(walk.path, start)
+                segment_end(bytes, start)
             } else {
                 // `node` fits in a `u32`: it is numbered through the `u32` fields.
                 let scan = scan_segment(bytes, start, node as u32, tree.seed);
@@ -481,7 +487,7 @@ impl Tree {
         } else {
             let (at, text_len) = (low as usize, high as usize);
             text_len == len
-                && same_bytes(
+                && same_long_text(
                     self.text.as_bytes().get(at..at + len)?,
                     bytes.get(start..scan.end)?,
                 )
@@ -507,6 +513,42 @@ impl Tree {
     }
 }
 
+/// Where the segment of `bytes` that starts at `start` ends: the next `/` or the end of the
+/// path. A word at a time to the last, as [`scan_segment`] reads it: a byte loop at the path's
+/// end ran a varying count and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+#[inline(always)]
+fn segment_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start;
+    loop {
+        let (_, taken) = word_at(bytes, at);
+        at += taken;
+        if taken < 8 {
+            return at;
+        }
+    }
+}
+
+/// Whether `a` and `b`, texts longer than a word (a jump's prefix, a long literal), hold the
+/// same bytes. Their first, middle and last words cover 24 bytes with no branch on the length:
+/// a loop over the words ran a count that varies from path to path and mispredicted (callgrind,
+/// scale_10000 misses; BENCHMARKS.md). Longer texts compare the rest after those.
+#[inline(always)]
+fn same_long_text(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() || len < 8 {
+        return len == b.len() && same_bytes(a, b);
+    }
+    let word = |text: &[u8], at: usize| {
+        let word = text.get(at..).and_then(<[u8]>::first_chunk::<8>);
+        word.map_or(0, |word| u64::from_ne_bytes(*word))
+    };
+    let (middle, last) = ((len - 8).min(8), len - 8);
+    let differ = (word(a, 0) ^ word(b, 0))
+        | (word(a, middle) ^ word(b, middle))
+        | (word(a, last) ^ word(b, last));
+    differ == 0 && (len <= 24 || same_bytes(&a[16..], &b[16..]))
+}
+
 /// Whether a node has parameter children or catch-alls ([`HAS_PARAMS`]): a node without has
 /// nothing to come back to once its literal child is found.
 #[inline(always)]
@@ -525,6 +567,11 @@ fn has_children(record: &Record) -> bool {
 mod tests {
     use super::*;
 
+    /// Where the segment from `start` ends, a byte at a time: the reference for the word scans.
+    fn byte_scan_end(path: &str, start: usize) -> usize {
+        path[start..].find('/').map_or(path.len(), |at| start + at)
+    }
+
     /// The first eight bytes of `text`, little-endian, zero above a shorter text.
     fn head_of(text: &str) -> u64 {
         let mut head = [0; 8];
@@ -540,7 +587,11 @@ mod tests {
         while start <= path.len() {
             let scan = scan_segment(path.as_bytes(), start, 7, 42);
             let segment = &path[start..scan.end];
-            assert_eq!(scan.end, segment_end(path, start), "{path:?} from {start}");
+            assert_eq!(
+                scan.end,
+                byte_scan_end(path, start),
+                "{path:?} from {start}"
+            );
             assert_eq!(
                 (scan.hash, scan.head),
                 literal_key(7, segment, 42),
@@ -617,14 +668,37 @@ mod tests {
             }
             let path = core::str::from_utf8(&buffer[..len]).unwrap();
             for start in 0..=len {
-                let expected = segment_end(path, start);
+                let expected = byte_scan_end(path, start);
                 let scan = scan_segment(path.as_bytes(), start, 3, 5);
                 assert_eq!(scan.end, expected, "{path:?} from {start}");
+                assert_eq!(
+                    segment_end(path.as_bytes(), start),
+                    expected,
+                    "{path:?} from {start}"
+                );
                 assert_eq!(
                     scan.head,
                     head_of(&path[start..expected]),
                     "{path:?} from {start}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn same_long_text_compares_length_and_every_byte() {
+        // Lengths on both sides of one, two and three words, and a difference at every byte.
+        let text = b"/api/v12/playlists/abcdefghijklmnopqrstuvwxyz/0123456789";
+        for len in 0..text.len() {
+            let a = &text[..len];
+            let mut copy = [0; 64];
+            copy[..len].copy_from_slice(a);
+            assert!(same_long_text(a, &copy[..len]), "{len}");
+            assert!(!same_long_text(a, &text[..len + 1]), "{len}");
+            for at in 0..len {
+                let mut b = *text;
+                b[at] ^= 0x20;
+                assert!(!same_long_text(a, &b[..len]), "{len}, byte {at}");
             }
         }
     }
