@@ -268,7 +268,11 @@ fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
 struct Walk<'w, 'p> {
     path: &'p str,
     method: u64,
-    caps: &'w mut [&'p str],
+    /// Each capture slot's value, as where it starts and ends in `path`: the walk slices the
+    /// path only for the route it finds. A `&str` sliced at each parameter checked both ends
+    /// for a character boundary, and whether an end was the path's end varied from path to path
+    /// and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+    spans: &'w mut [(usize, usize)],
     allowed: &'w mut u64,
 }
 
@@ -320,27 +324,40 @@ impl Tree {
     ///
     /// `_tables` is the value of `T`: taking one is what makes the generated unit struct
     /// constructed, hence not dead code.
-    pub fn find<'p, T: Tables>(
+    pub fn find<'p, T: Tables, const SLOTS: usize>(
         _tables: T,
         path: &'p str,
         method: u64,
-        caps: &mut [&'p str],
+        caps: &mut [&'p str; SLOTS],
         allowed: &mut u64,
     ) -> Option<u32> {
-        let tree = T::TREE;
+        let mut spans = [(0, 0); SLOTS];
         let mut walk = Walk {
             path,
             method,
-            caps,
+            spans: &mut spans,
             allowed,
         };
-        let bytes = path.as_bytes();
+        let route = Tree::walk::<T>(&mut walk)?;
+        // Every span lies on character boundaries: a segment's ends are a `/` or the path's
+        // ends, and an affix of a parameter is whole text.
+        for (cap, &(start, end)) in caps.iter_mut().zip(&spans) {
+            *cap = &path[start..end];
+        }
+        Some(route)
+    }
+
+    /// [`Tree::find`]'s walk, which records the captures as spans.
+    #[inline(always)]
+    fn walk<T: Tables>(walk: &mut Walk<'_, '_>) -> Option<u32> {
+        let tree = T::TREE;
+        let bytes = walk.path.as_bytes();
         if tree.jump_depth != 0
             && let Some(scan) = scan_prefix(bytes, tree.jump_depth, tree.seed)
         {
             if let Some(node) = tree.literal_child(JUMP_PARENT, &scan, bytes, 0) {
                 // Nothing above the node has anything else to try (see `Tree`).
-                return match Tree::follow::<T>(node, scan.end, false, &mut walk) {
+                return match Tree::follow::<T>(node, scan.end, false, walk) {
                     Next::Found(route) => Some(route),
                     _ => None,
                 };
@@ -349,11 +366,12 @@ impl Tree {
                 return None;
             }
         }
-        Tree::dispatch::<T>(0, &tree.nodes[0], 0, &mut walk)
+        Tree::dispatch::<T>(0, &tree.nodes[0], 0, walk)
     }
 
-    fn text(&self, start: u32, end: u32) -> &'static str {
-        &self.text[start as usize..end as usize]
+    /// The bytes of `text` from `start` to `end`.
+    fn text(&self, start: u32, end: u32) -> &'static [u8] {
+        &self.text.as_bytes()[start as usize..end as usize]
     }
 
     /// Tries the children of `node` (whose record is `fields`) on the segment starting at
@@ -439,31 +457,31 @@ impl Tree {
         let (params, params_end) = (fields[2] & !HAS_PARAMS, next[2] & !HAS_PARAMS);
         let (params, params_end) = (params as usize, params_end as usize);
         let has_catch_alls = catch_alls < leaves_end;
-        let path = walk.path;
-        let segment = &path[start..end];
+        let bytes = walk.path.as_bytes();
+        let segment = bytes.get(start..end).unwrap_or_default();
         for param in params..params_end {
             let [prefix, prefix_end, suffix, suffix_end, child, slot] = tree.params[param];
             let value = if prefix == prefix_end && suffix == suffix_end {
-                (!segment.is_empty()).then_some(segment)
+                (!segment.is_empty()).then_some((start, end))
             } else {
                 let (prefix, suffix) =
                     (tree.text(prefix, prefix_end), tree.text(suffix, suffix_end));
                 (segment.len() > prefix.len() + suffix.len()
                     && segment.starts_with(prefix)
                     && segment.ends_with(suffix))
-                .then(|| &segment[prefix.len()..segment.len() - suffix.len()])
+                .then(|| (start + prefix.len(), end - suffix.len()))
             };
             let Some(value) = value else { continue };
-            walk.caps[slot as usize] = value;
+            walk.spans[slot as usize] = value;
             let last = param + 1 == params_end && !has_catch_alls;
             match Tree::follow::<T>(child as usize, end, last, walk) {
                 Next::Fail => {}
                 found_or_next => return found_or_next,
             }
         }
-        if has_catch_alls && start < path.len() {
+        if has_catch_alls && start < bytes.len() {
             let slot = leaf_slot(tree.leaves[catch_alls as usize].1);
-            walk.caps[slot as usize] = &path[start..];
+            walk.spans[slot as usize] = (start, bytes.len());
             if let Some(route) = Tree::first_allowed::<T>(catch_alls, leaves_end, walk) {
                 return Next::Found(route);
             }
