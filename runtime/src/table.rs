@@ -223,9 +223,8 @@ fn scan_segment(bytes: &[u8], start: usize, node: u32, seed: u64) -> Scan {
 #[inline(always)]
 fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
     let mut h = seed ^ u64::from(JUMP_PARENT).wrapping_mul(K);
-    // Segment ends still to find: each slash is one, the path's end the last. No byte of a word
-    // counts more than eight slashes, so a `left` above that is as good as nine.
-    let mut left = u64::from(segments.min(9));
+    // Segment ends still to find: each slash is one, the path's end the last.
+    let mut left = u64::from(segments);
     let mut at = 0;
     let mut head = None;
     let (end, last) = loop {
@@ -235,8 +234,10 @@ fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
         // prefix ends at the first slash where it reaches `left`: the bytes where `counts +
         // 0x80 - left` sets the high bit. No loop over the slashes, whose count varies from
         // path to path and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+        // (No byte of a word counts more than eight slashes, so a `left` above that is as
+        // good as nine.)
         let counts = (every_slash_in(word) >> 7).wrapping_mul(BYTES_1);
-        let reached = counts.wrapping_add((0x80 - left) * BYTES_1) & BYTES_80;
+        let reached = counts.wrapping_add((0x80 - left.min(9)) * BYTES_1) & BYTES_80;
         if reached != 0 {
             let below = (reached ^ (reached - 1)) >> 8;
             break (at + (reached.trailing_zeros() / 8) as usize, word & below);
@@ -644,6 +645,9 @@ mod tests {
             "/1234567/12345678/123456789/1234567890123456/x",
             "/\u{e9}t\u{e9}/\u{20ac}\u{20ac}\u{20ac}/a//b/",
             "no/leading/slash",
+            // Deeper than a word has slashes, and past the window of the scan without a loop.
+            "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u",
+            "////////////////////////////////////////",
         ];
         for path in paths {
             let segments = path.bytes().filter(|&b| b == b'/').count() as u32 + 1;
