@@ -11,7 +11,7 @@ pub use crate::statics::{
 };
 pub use crate::table::{
     EMPTY_SLOT, HAS_PARAMS, JUMP_PARENT, LEAF_MASK_BITS, LITERAL_FIELDS, NODE_FIELDS, PARAM_FIELDS,
-    Tables, Tree, filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
+    Tables, Tree, captures, filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
 };
 
 /// The methods of a route that accepts any method (`RouteInfo::methods` is empty).

@@ -269,10 +269,12 @@ fn scan_prefix(bytes: &[u8], segments: u32, seed: u64) -> Option<Scan> {
 struct Walk<'w, 'p> {
     path: &'p str,
     method: u64,
-    /// Each capture slot's value, as where it starts and ends in `path`: the walk slices the
-    /// path only for the route it finds. A `&str` sliced at each parameter checked both ends
-    /// for a character boundary, and whether an end was the path's end varied from path to path
-    /// and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+    /// Each capture slot's value, as where it starts and ends in `path`: the path is sliced
+    /// only for the route found, and only its parameters ([`captures`]). A `&str` sliced at
+    /// each parameter checked both ends for a character boundary, and whether an end was the
+    /// path's end varied from path to path and mispredicted (callgrind, scale_10000 misses;
+    /// BENCHMARKS.md); slicing every slot of the route found cost github as tables 80
+    /// instructions a lookup.
     spans: &'w mut [(usize, usize)],
     allowed: &'w mut u64,
 }
@@ -318,37 +320,32 @@ impl Tree {
     }
 
     /// The number (see [`Tree`]) of the first route, in priority order, whose pattern matches
-    /// `path` and whose method mask meets `method`, with its parameters in `caps`, in the tree
-    /// of `T` (see [`Tables`]). The masks of routes whose pattern matches but whose method does
-    /// not are or-ed into `allowed` (for a 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
+    /// `path` and whose method mask meets `method`, in the tree of `T` (see [`Tables`]), with
+    /// its parameters in `spans`: slot `i` of a route with `n` parameters (`i < n`) is where
+    /// its parameter `i` starts and ends in `path`, which [`captures`] slices. The masks of
+    /// routes whose pattern matches but whose method does not are or-ed into `allowed` (for a
+    /// 405). A route compiled out by its `cfg` has an empty mask: it matches nothing and
     /// allows nothing.
     ///
     /// `_tables` is the value of `T`: taking one is what makes the generated unit struct
     /// constructed, hence not dead code.
-    pub fn find<'p, T: Tables, const SLOTS: usize>(
+    pub fn find<T: Tables, const SLOTS: usize>(
         _tables: T,
-        path: &'p str,
+        path: &str,
         method: u64,
-        caps: &mut [&'p str; SLOTS],
+        spans: &mut [(usize, usize); SLOTS],
         allowed: &mut u64,
     ) -> Option<u32> {
-        let mut spans = [(0, 0); SLOTS];
         let mut walk = Walk {
             path,
             method,
-            spans: &mut spans,
+            spans,
             allowed,
         };
-        let route = Tree::walk::<T>(&mut walk)?;
-        // Every span lies on character boundaries: a segment's ends are a `/` or the path's
-        // ends, and an affix of a parameter is whole text.
-        for (cap, &(start, end)) in caps.iter_mut().zip(&spans) {
-            *cap = &path[start..end];
-        }
-        Some(route)
+        Tree::walk::<T>(&mut walk)
     }
 
-    /// [`Tree::find`]'s walk, which records the captures as spans.
+    /// [`Tree::find`]'s walk.
     #[inline(always)]
     fn walk<T: Tables>(walk: &mut Walk<'_, '_>) -> Option<u32> {
         let tree = T::TREE;
@@ -566,6 +563,24 @@ fn same_long_text(a: &[u8], b: &[u8]) -> bool {
         | (word(a, middle) ^ word(b, middle))
         | (word(a, last) ^ word(b, last));
     differ == 0 && (len <= 24 || same_bytes(&a[16..], &b[16..]))
+}
+
+/// The first `N` captures of the route that [`Tree::find`] found (the generated code knows
+/// how many the route has), sliced from `path` at their `spans`.
+///
+/// # Panics
+/// If `N` is more than `SLOTS`, or a span is not one that `find` recorded in `path`: the walk
+/// records spans on character boundaries only (a segment's ends are a `/` or the path's ends,
+/// and a parameter's affixes are whole text).
+#[inline(always)]
+pub fn captures<'p, const N: usize, const SLOTS: usize>(
+    path: &'p str,
+    spans: &[(usize, usize); SLOTS],
+) -> [&'p str; N] {
+    core::array::from_fn(|slot| {
+        let (start, end) = spans[slot];
+        &path[start..end]
+    })
 }
 
 /// Whether a node has parameter children or catch-alls ([`HAS_PARAMS`]): a node without has

@@ -347,9 +347,9 @@ pub(super) fn tree(
         #(#constructors)*
     };
     let call = quote! {
-        let mut caps = [""; #slots];
-        if let ::core::option::Option::Some(route) = ::routegen::__private::Tree::find(Tables, path, m, &mut caps, &mut allowed) {
-            return ::core::result::Result::Ok(route_of(route, &caps));
+        let mut spans = [(0, 0); #slots];
+        if let ::core::option::Option::Some(route) = ::routegen::__private::Tree::find(Tables, path, m, &mut spans, &mut allowed) {
+            return ::core::result::Result::Ok(route_of(route, path, &spans));
         }
     };
     (items, call)
@@ -393,9 +393,9 @@ fn route_numbers(router: &Router) -> Vec<u32> {
     numbers
 }
 
-/// `route_of(route, caps)`, which builds the variant of the route that `TREE` found (by its
-/// number, [`route_numbers`]) from the captures, and the function for each parameter count it
-/// hands the work to.
+/// `route_of(route, path, spans)`, which builds the variant of the route that `TREE` found
+/// (by its number, [`route_numbers`]) from the captures' spans, and the function for each
+/// parameter count it hands the work to.
 fn constructors(
     router: &Router,
     routes: &[usize],
@@ -428,24 +428,35 @@ fn constructors(
             let cfg = cfg_attr(route);
             quote!(#cfg #place => #route_value,)
         });
-        // Kept apart, so that each `match` holds variants of one shape.
+        // Kept apart, so that each `match` holds variants of one shape. The path is sliced
+        // here, once for the shape's parameters: the walk recorded where they are.
+        let count_lit = Literal::u32_unsuffixed(*count);
+        let (path, spans, sliced) = if *count == 0 {
+            (format_ident!("_path"), format_ident!("_spans"), None)
+        } else {
+            let count = lit(*count as usize);
+            let sliced = quote! {
+                let #caps: [&'p str; #count] = ::routegen::__private::captures(path, spans);
+            };
+            (format_ident!("path"), format_ident!("spans"), Some(sliced))
+        };
         functions.push(quote! {
             #[inline(never)]
-            fn #name<'p>(place: u32, #caps: &[&'p str; #slots]) -> Route<'p> {
+            fn #name<'p>(place: u32, #path: &'p str, #spans: &[(usize, usize); #slots]) -> Route<'p> {
+                #sliced
                 match place {
                     #(#member_arms)*
                     _ => ::core::unreachable!(),
                 }
             }
         });
-        let count_lit = Literal::u32_unsuffixed(*count);
-        arms.push(quote!(#count_lit => #name(route & #mask, caps),));
+        arms.push(quote!(#count_lit => #name(route & #mask, path, spans),));
     }
     let shift = Literal::u32_unsuffixed(CONSTRUCTOR_BITS);
     let route_of = quote! {
-        /// The route that `TREE` found, by its number (its parameter count, then its place
-        /// among the routes with that count), with its parameters.
-        fn route_of<'p>(route: u32, caps: &[&'p str; #slots]) -> Route<'p> {
+        /// The route that `TREE` found in `path`, by its number (its parameter count, then
+        /// its place among the routes with that count), with its parameters.
+        fn route_of<'p>(route: u32, path: &'p str, spans: &[(usize, usize); #slots]) -> Route<'p> {
             match route >> #shift {
                 #(#arms)*
                 _ => ::core::unreachable!(),
