@@ -26,8 +26,9 @@ pub const JUMP_PARENT: u32 = (1 << TAG_PARENT_BITS) - 1;
 pub const EMPTY_SLOT: u32 = u32::MAX;
 /// A tag's length for a text longer than a word.
 const LONG_TEXT: usize = 9;
-/// `0x01` in every byte, and `0x80`.
+/// `0x01` in every byte of a word.
 const BYTES_1: u64 = u64::from_ne_bytes([0x01; 8]);
+/// `0x80` in every byte of a word: each byte's high bit.
 const BYTES_80: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// The tag of a literal slot (see [`Tree`]): the parent's number (below [`JUMP_PARENT`], or
@@ -336,20 +337,14 @@ impl Tree {
         spans: &mut [(usize, usize); SLOTS],
         allowed: &mut u64,
     ) -> Option<u32> {
-        let mut walk = Walk {
+        let tree = T::TREE;
+        let walk = &mut Walk {
             path,
             method,
             spans,
             allowed,
         };
-        Tree::walk::<T>(&mut walk)
-    }
-
-    /// [`Tree::find`]'s walk.
-    #[inline(always)]
-    fn walk<T: Tables>(walk: &mut Walk<'_, '_>) -> Option<u32> {
-        let tree = T::TREE;
-        let bytes = walk.path.as_bytes();
+        let bytes = path.as_bytes();
         if tree.jump_depth != 0
             && let Some(scan) = scan_prefix(bytes, tree.jump_depth, tree.seed)
         {
@@ -720,6 +715,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn captures_slices_the_routes_own_slots() {
+        let path = "/users/x12/rev-3/files/a/b";
+        let spans = [(7, 10), (15, 16), (23, 26), (0, 0)];
+        assert_eq!(captures::<3, 4>(path, &spans), ["x12", "3", "a/b"]);
+        assert_eq!(captures::<0, 4>(path, &spans), [""; 0]);
     }
 
     #[test]
