@@ -383,7 +383,7 @@ impl Tree {
         loop {
             let filter = fields[3];
             let end = if filter == 0 {
-                segment_end(bytes, start)
+                segment_end_by_words(bytes, start)
             } else {
                 // `node` fits in a `u32`: it is numbered through the `u32` fields.
                 let scan = scan_segment(bytes, start, node as u32, tree.seed);
@@ -525,10 +525,11 @@ impl Tree {
 }
 
 /// Where the segment of `bytes` that starts at `start` ends: the next `/` or the end of the
-/// path. A word at a time to the last, as [`scan_segment`] reads it: a byte loop at the path's
-/// end ran a varying count and mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
+/// path. Unlike the code form's `segment_end`, a word at a time to the last, as
+/// [`scan_segment`] reads it: a byte loop at the path's end ran a varying count and
+/// mispredicted (callgrind, scale_10000 misses; BENCHMARKS.md).
 #[inline(always)]
-fn segment_end(bytes: &[u8], start: usize) -> usize {
+fn segment_end_by_words(bytes: &[u8], start: usize) -> usize {
     let mut at = start;
     loop {
         let (_, taken) = word_at(bytes, at);
@@ -704,7 +705,7 @@ mod tests {
                 let scan = scan_segment(path.as_bytes(), start, 3, 5);
                 assert_eq!(scan.end, expected, "{path:?} from {start}");
                 assert_eq!(
-                    segment_end(path.as_bytes(), start),
+                    segment_end_by_words(path.as_bytes(), start),
                     expected,
                     "{path:?} from {start}"
                 );

@@ -434,9 +434,8 @@ fn constructors(
         let (path, spans, sliced) = if *count == 0 {
             (format_ident!("_path"), format_ident!("_spans"), None)
         } else {
-            let count = lit(*count as usize);
             let sliced = quote! {
-                let #caps: [&'p str; #count] = ::routegen::__private::captures(path, spans);
+                let #caps: [&'p str; #count_lit] = ::routegen::__private::captures(path, spans);
             };
             (format_ident!("path"), format_ident!("spans"), Some(sliced))
         };
