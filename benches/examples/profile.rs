@@ -6,6 +6,8 @@
 //! rounds; (difference) / (1000 * 130) is the instruction count of one lookup. `static` looks
 //! up the 27 static github paths in the static-only router instead (divide by 1000 * 27), and
 //! `static-phf` / `static-matchit` in the peers and `static-match` in one `match` on `&str`;
+//! `v3` and `v3-matchit` look up the 80 github_v3 paths (divide by 1000 * 80), `scale-100` and
+//! `scale-100-matchit` the 100 hit paths of `scale_100` (divide by 1000 * 100);
 //! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by
 //! 1000 * 1000), and `scale-misses` / `scale-misses-matchit` its 861 miss paths. `tables` and
 //! `scale-tables` run the same sets generated with `Lookup::Tables`.
@@ -17,8 +19,9 @@
 use std::hint::black_box;
 
 use routegen::Method;
-use routegen_benches::{floor, github, scale_1000, static_routes, synth, synth::lines};
+use routegen_benches::{floor, github, github_v3, scale_100, scale_1000, static_routes};
 use routegen_benches::{github_tables, scale_1000_tables};
+use routegen_benches::{synth, synth::lines};
 
 /// Looks up every path `rounds` times. One copy per contender (`lookup` is a distinct closure
 /// type each time), kept out of line so that callgrind counts it apart from `main`.
@@ -89,6 +92,26 @@ fn main() {
             }
         }
         "matchit" => run_matchit(&matchit_router(&routes), &paths, rounds),
+        "v3" | "v3-matchit" => {
+            let paths = lines(routegen_benches::GITHUB_V3_PATHS);
+            if who == "v3" {
+                run(&paths, rounds, |p| github_v3::recognize(Method::GET, p));
+            } else {
+                let routes = lines(routegen_benches::GITHUB_V3_ROUTES);
+                run_matchit(&matchit_router(&routes), &paths, rounds);
+            }
+        }
+        "scale-100" | "scale-100-matchit" => {
+            let patterns = synth::routes(100);
+            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
+            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            if who == "scale-100" {
+                run(&hits, rounds, |p| scale_100::recognize(Method::GET, p));
+            } else {
+                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                run_matchit(&matchit_router(&patterns), &hits, rounds);
+            }
+        }
         #[cfg(feature = "scale-10k")]
         "scale-10k" | "scale-10k-matchit" | "scale-10k-misses" | "scale-10k-misses-matchit" => {
             let patterns = synth::routes(10_000);
@@ -144,7 +167,8 @@ fn main() {
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
-             static-matchit, static-match, scale, scale-tables, scale-matchit, scale-misses, \
+             static-matchit, static-match, v3, v3-matchit, scale-100, scale-100-matchit, scale, \
+             scale-tables, scale-matchit, scale-misses, \
              scale-misses-matchit, scale-10k, \
              scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
