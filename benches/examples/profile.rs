@@ -34,6 +34,16 @@ fn run<'p, R>(paths: &[&'p str], rounds: usize, lookup: impl Fn(&'p str) -> R) {
     }
 }
 
+/// The synthetic set's hit paths (one a route, in the benchmark's shuffled order).
+fn hit_paths(patterns: &[String]) -> Vec<String> {
+    synth::hits(patterns).into_iter().map(|(p, _)| p).collect()
+}
+
+/// Borrowed views of owned strings, for the drivers that take `&[&str]`.
+fn strs(owned: &[String]) -> Vec<&str> {
+    owned.iter().map(String::as_str).collect()
+}
+
 include!(concat!(env!("OUT_DIR"), "/static_phf.rs"));
 include!(concat!(env!("OUT_DIR"), "/static_match.rs"));
 
@@ -103,12 +113,12 @@ fn main() {
         }
         "scale-100" | "scale-100-matchit" => {
             let patterns = synth::routes(100);
-            let hits: Vec<String> = synth::hits(&patterns).into_iter().map(|(p, _)| p).collect();
-            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            let hits = hit_paths(&patterns);
+            let hits = strs(&hits);
             if who == "scale-100" {
                 run(&hits, rounds, |p| scale_100::recognize(Method::GET, p));
             } else {
-                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let patterns = strs(&patterns);
                 run_matchit(&matchit_router(&patterns), &hits, rounds);
             }
         }
@@ -121,16 +131,16 @@ fn main() {
                     .filter(|p| routegen_benches::scale_10000::recognize(Method::GET, p).is_err())
                     .collect()
             } else {
-                synth::hits(&patterns).into_iter().map(|(p, _)| p).collect()
+                hit_paths(&patterns)
             };
-            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            let hits = strs(&hits);
             eprintln!("{} paths", hits.len());
             if who == "scale-10k" || who == "scale-10k-misses" {
                 run(&hits, rounds, |p| {
                     routegen_benches::scale_10000::recognize(Method::GET, p)
                 });
             } else {
-                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let patterns = strs(&patterns);
                 run_matchit(&matchit_router(&patterns), &hits, rounds);
             }
         }
@@ -142,9 +152,9 @@ fn main() {
                     .filter(|p| scale_1000::recognize(Method::GET, p).is_err())
                     .collect()
             } else {
-                synth::hits(&patterns).into_iter().map(|(p, _)| p).collect()
+                hit_paths(&patterns)
             };
-            let hits: Vec<&str> = hits.iter().map(String::as_str).collect();
+            let hits = strs(&hits);
             if who.contains("misses") {
                 eprintln!("{} paths", hits.len());
             }
@@ -155,7 +165,7 @@ fn main() {
                     scale_1000_tables::recognize(Method::GET, p)
                 });
             } else {
-                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let patterns = strs(&patterns);
                 run_matchit(&matchit_router(&patterns), &hits, rounds);
             }
         }
@@ -168,8 +178,7 @@ fn main() {
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
              static-matchit, static-match, v3, v3-matchit, scale-100, scale-100-matchit, scale, \
-             scale-tables, scale-matchit, scale-misses, \
-             scale-misses-matchit, scale-10k, \
+             scale-tables, scale-matchit, scale-misses, scale-misses-matchit, scale-10k, \
              scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
     }
