@@ -459,10 +459,16 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
     }
 }
 
-/// The arms of `params()`. Routes with the same parameter names share one arm, an or-pattern of
-/// their variants: an arm per route made LLVM take 25 s over `params()` alone at 10,000 routes
-/// (release; 4 s with shared arms, BENCHMARKS.md, "Build cost"). A conditional route keeps an arm
-/// of its own, as an alternative of an or-pattern cannot carry a `#[cfg]`.
+/// The most alternatives one or-pattern of `params()` holds. rustc checks that every alternative
+/// binds the same names in time that grows faster than their number: one or-pattern of the 3,500
+/// routes with an `id` took about 0.4 s of a 10,000-route debug build (BENCHMARKS.md).
+const ALTERNATIVES_PER_ARM: usize = 256;
+
+/// The arms of `params()`. Routes with the same parameter names share arms, or-patterns of
+/// their variants ([`ALTERNATIVES_PER_ARM`] at most): an arm per route made LLVM take 25 s over
+/// `params()` alone at 10,000 routes (release; 4 s with shared arms, BENCHMARKS.md, "Build
+/// cost"). A conditional route keeps an arm of its own, as an alternative of an or-pattern cannot
+/// carry a `#[cfg]`.
 fn params_arms(variants: &Variants<'_>, max_count: usize) -> Vec<TokenStream> {
     let max_params = lit(max_count);
     let mut shared: Vec<(Vec<&str>, Vec<TokenStream>)> = Vec::new();
@@ -497,7 +503,9 @@ fn params_arms(variants: &Variants<'_>, max_count: usize) -> Vec<TokenStream> {
     }
     for (names, patterns) in &shared {
         let body = body(names);
-        arms.push(quote!(#(#patterns)|* => #body,));
+        for patterns in patterns.chunks(ALTERNATIVES_PER_ARM) {
+            arms.push(quote!(#(#patterns)|* => #body,));
+        }
     }
     arms
 }

@@ -62,7 +62,8 @@ fn main() {
         .output_file("static_get.rs")
         .compile();
     // Conditional routes as tables: a route the build leaves out keeps its place in the tables
-    // with an empty method mask. Tests run with debug assertions.
+    // with an empty method mask. Tests run with debug assertions. The only route with three
+    // parameters is conditional: its constructor must compile warning-free with or without it.
     routegen_codegen::Builder::new()
         .route_source(
             "conditional.toml",
@@ -71,7 +72,9 @@ fn main() {
              cfg = \"not(debug_assertions)\"\n\n\
              [[route]]\nname = \"put\"\npath = \"/c/{id}\"\nmethod = \"PUT\"\n\n\
              [[route]]\nname = \"gone\"\npath = \"/gone/{id}\"\ncfg = 'feature = \"debug-routes\"'\n\n\
-             [[route]]\nname = \"files\"\npath = \"/c/{id}/files/{*path}\"\nmethod = \"GET\"\n",
+             [[route]]\nname = \"files\"\npath = \"/c/{id}/files/{*path}\"\nmethod = \"GET\"\n\n\
+             [[route]]\nname = \"debug_triple\"\npath = \"/t/{a}/{b}/{c}\"\n\
+             cfg = \"debug_assertions\"\n",
         )
         .lookup(routegen_codegen::Lookup::Tables)
         .output_file("conditional_tables.rs")

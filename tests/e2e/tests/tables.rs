@@ -102,6 +102,15 @@ fn a_conditional_route_left_out_of_tables_matches_nothing_and_allows_nothing() {
             path: "a/b.txt"
         })
     );
+    // The only route of its shape, conditional: built from the captures like any other.
+    assert_eq!(
+        recognize(Method::GET, "/t/x/y/z"),
+        Ok(Route::DebugTriple {
+            a: "x",
+            b: "y",
+            c: "z"
+        })
+    );
 }
 
 #[test]
