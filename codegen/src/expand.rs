@@ -460,8 +460,8 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
 }
 
 /// The most alternatives one or-pattern of `params()` holds. rustc checks that every alternative
-/// binds the same names in time that grows faster than their number: one or-pattern of the 3,500
-/// routes with an `id` took about 0.4 s of a 10,000-route debug build (BENCHMARKS.md).
+/// binds the same names in time that grows faster than their number: one or-pattern for the
+/// 3,500 routes with one `{id}` cost 0.4-0.8 s of a 10,000-route debug build (BENCHMARKS.md).
 const ALTERNATIVES_PER_ARM: usize = 256;
 
 /// The arms of `params()`. Routes with the same parameter names share arms, or-patterns of
@@ -1171,7 +1171,8 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
 }
 
 /// The route's `Route` variant, its fields read from the capture array `caps` in pattern order:
-/// how both the tree as code and the tree as tables build what they found.
+/// how the tree as code builds what it found (the tables' `route_of_N` bind the captures to
+/// names instead, see `table::constructors`).
 fn from_captures(route: &Route, caps: &Ident) -> TokenStream {
     let name = variant(route);
     let fields = route.pattern.params.iter().map(|(p, _)| field(p));

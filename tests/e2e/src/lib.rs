@@ -27,7 +27,8 @@ pub mod jumps {
     routegen::include_routes!("jumps.rs");
 }
 
-/// 600 generated routes as tables: more than one function's worth of variants to build.
+/// 900 generated routes as tables: more than one function's worth of variants to build, and more
+/// routes of one shape than one or-pattern of `params()` holds.
 pub mod large {
     routegen::include_routes!("large.rs");
 }
