@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 /// A method mask in hex, so its bits can be read.
 fn mask_lit(mask: u64) -> syn::LitInt {
@@ -1170,14 +1170,20 @@ fn literal_dispatch(statics: &[(&String, TokenStream)]) -> TokenStream {
     }
 }
 
-/// The route's `Route` variant, its fields read from the capture array `caps` in pattern order:
-/// how the tree as code builds what it found (the tables' `route_of_N` bind the captures to
-/// names instead, see `table::constructors`).
-fn from_captures(route: &Route, caps: &Ident) -> TokenStream {
+/// The route's `Route` variant, its fields set to `values` in pattern order: how the tree as
+/// code (from its capture array, [`from_captures`]) and the tables' `route_of_N` (from the
+/// captures bound to names) build what they found.
+fn variant_with<V: ToTokens>(route: &Route, values: impl IntoIterator<Item = V>) -> TokenStream {
     let name = variant(route);
     let fields = route.pattern.params.iter().map(|(p, _)| field(p));
+    let values = values.into_iter();
+    quote!(Route::#name { #(#fields: #values),* })
+}
+
+/// The route's `Route` variant, its fields read from the capture array `caps` in pattern order.
+fn from_captures(route: &Route, caps: &Ident) -> TokenStream {
     let slots = (0..route.pattern.params.len()).map(lit);
-    quote!(Route::#name { #(#fields: #caps[#slots]),* })
+    variant_with(route, slots.map(|slot| quote!(#caps[#slot])))
 }
 
 /// The name of a tree function's capture array argument: `_caps` when its body does not use it.

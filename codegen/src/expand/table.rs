@@ -16,7 +16,7 @@ use routegen::__private::{
     filter_bit, halves, jump_key, leaf_packed, literal_key, literal_tag,
 };
 
-use super::{Interned, cfg_attr, cfg_predicate, field, lit, long_str, mask_lit, variant};
+use super::{Interned, cfg_attr, cfg_predicate, lit, long_str, mask_lit, variant_with};
 use crate::compile::Node;
 use crate::model::{Route, Router};
 use crate::phf::{self, Placement};
@@ -425,9 +425,7 @@ fn constructors(
             .collect();
         let member_arms = members.iter().map(|&index| {
             let route = &router.routes[index];
-            let variant = variant(route);
-            let fields = route.pattern.params.iter().map(|(p, _)| field(p));
-            let route_value = quote!(Route::#variant { #(#fields: #names),* });
+            let route_value = variant_with(route, &names);
             let place = Literal::u32_unsuffixed(numbers[index] & PLACE_MASK);
             let cfg = cfg_attr(route);
             quote!(#cfg #place => #route_value,)
