@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         }
     };
     // Refuse to start rather than serve a route whose middleware we would have to skip.
-    if let Some((route, name)) = middleware::unknown_middleware(&ROUTES) {
+    if let Some((route, name)) = middleware::unknown_middleware(ROUTES) {
         eprintln!(
             "route `{route}` uses middleware `{name}`, which this service does not implement \
              (known: {})",
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    print!("{}", table::render(&ROUTES));
+    print!("{}", table::render(ROUTES));
 
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

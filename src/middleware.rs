@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hyper::header::{AUTHORIZATION, HeaderMap};
-use routegen::RouteInfo;
+use routegen::{RouteInfo, Routes};
 
 /// Every middleware name the service implements.
 ///
@@ -26,7 +26,7 @@ pub const KNOWN: [&str; 3] = ["auth", "rate_limit", "audit"];
 
 /// The first `(route name, middleware name)` pair whose middleware this service does not
 /// implement, if any.
-pub fn unknown_middleware(routes: &[RouteInfo]) -> Option<(&'static str, &'static str)> {
+pub fn unknown_middleware(routes: Routes) -> Option<(&'static str, &'static str)> {
     routes.iter().find_map(|route| {
         route
             .middleware()
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn every_route_names_only_known_middleware() {
-        assert_eq!(unknown_middleware(&ROUTES), None);
+        assert_eq!(unknown_middleware(ROUTES), None);
     }
 
     #[test]
@@ -208,19 +208,19 @@ mod tests {
             .find(|route| route.name() == "admin_stats")
             .expect("admin_stats is declared in routes/admin/admin.toml");
         let mut headers = HeaderMap::new();
-        assert_eq!(authorize(&headers, admin), Err(AuthError::MissingToken));
+        assert_eq!(authorize(&headers, &admin), Err(AuthError::MissingToken));
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer nope"));
-        assert_eq!(authorize(&headers, admin), Err(AuthError::UnknownToken));
+        assert_eq!(authorize(&headers, &admin), Err(AuthError::UnknownToken));
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer demo-token"));
         assert_eq!(
-            authorize(&headers, admin),
+            authorize(&headers, &admin),
             Err(AuthError::MissingScope("admin"))
         );
         headers.insert(
             AUTHORIZATION,
             HeaderValue::from_static("Bearer admin-token"),
         );
-        assert_eq!(authorize(&headers, admin), Ok(()));
+        assert_eq!(authorize(&headers, &admin), Ok(()));
     }
 
     #[test]

@@ -169,7 +169,7 @@ pub fn respond(
 
 /// The middleware chain and the handler of a matched route.
 fn run_route(route: Route<'_>, ctx: &Ctx<'_>, headers: &HeaderMap, path: &str) -> Reply {
-    let info = route.info();
+    let info = &route.info();
     // Headers that middleware contribute to whatever the response ends up being.
     let mut extra: Vec<(HeaderName, HeaderValue)> = Vec::new();
     // Set once the chain passes `audit`: from there on, the outcome is logged.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use routegen::RouteInfo;
+use routegen::{RouteInfo, Routes};
 
 const HEADINGS: [&str; 6] = [
     "METHODS",
@@ -15,7 +15,7 @@ const HEADINGS: [&str; 6] = [
 
 /// Renders `routes` as an aligned text table, one line per route plus a heading line:
 /// methods (or `ANY`), pattern, name, handler, middleware (outermost first) and `file:line`.
-pub fn render(routes: &[RouteInfo]) -> String {
+pub fn render(routes: Routes) -> String {
     let rows: Vec<[String; 6]> = routes.iter().map(row).collect();
     let mut widths = HEADINGS.map(str::len);
     for row in &rows {
@@ -37,7 +37,7 @@ pub fn render(routes: &[RouteInfo]) -> String {
     out
 }
 
-fn row(route: &RouteInfo) -> [String; 6] {
+fn row(route: RouteInfo) -> [String; 6] {
     let methods = if route.methods().is_empty() {
         "ANY".to_owned()
     } else {
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn one_line_per_route_with_a_heading() {
-        let table = render(&ROUTES);
+        let table = render(ROUTES);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), ROUTES.len() + 1);
         assert!(lines[0].starts_with("METHODS"));

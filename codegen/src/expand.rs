@@ -446,12 +446,12 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
 
             /// The route's `name`, as written in its route file.
             pub const fn name(&self) -> &'static str {
-                ROUTES[self.index()].name()
+                ROUTES.__at(self.index()).name()
             }
 
             /// Everything the route files say about this route.
-            pub const fn info(&self) -> &'static ::routegen::RouteInfo {
-                &ROUTES[self.index()]
+            pub const fn info(&self) -> ::routegen::RouteInfo {
+                ROUTES.__at(self.index())
             }
 
             #params
@@ -597,10 +597,11 @@ fn meta_tokens(value: &MetaValue) -> TokenStream {
     }
 }
 
-/// `ROUTES`, and the `ROUTE_TABLE` its entries index into: every name and pattern in one string,
-/// the distinct method sets and files once each, and the few routes' handler, middleware and
-/// meta in a list of their own. An entry is then integers and one reference; with a reference
-/// per string it took about 190 bytes of binary a route, relocations included, at 10,000 routes
+/// `ROUTES`, a handle on the `ROUTE_TABLE` that holds an entry per route and what the entries
+/// index into: every name and pattern in one string, the distinct method sets and files once
+/// each, and the few routes' handler, middleware and meta in a list of their own. An entry is
+/// then 32 bytes of integers; with a reference per string it took about 190 bytes of binary a
+/// route, relocations included, at 10,000 routes, and 64 with one reference to the table
 /// (BENCHMARKS.md, "Build cost").
 fn routes_static(routes: &[Route]) -> TokenStream {
     let count = route_count(routes);
@@ -609,7 +610,7 @@ fn routes_static(routes: &[Route]) -> TokenStream {
     let mut files = Interned::default();
     let mut extras = Interned::default();
     let mut extras_tokens = Vec::new();
-    let mut infos = Vec::with_capacity(routes.len());
+    let mut entries = Vec::with_capacity(routes.len());
     for route in routes {
         let name = u32_lit(text.len());
         text.push_str(&route.name);
@@ -622,11 +623,11 @@ fn routes_static(routes: &[Route]) -> TokenStream {
         let line = u32_lit(route.line);
         let column = u32_lit(route.column);
         let cfg = cfg_attr(route);
-        let info = quote! {
-            ::routegen::RouteInfo::__at(&ROUTE_TABLE, [#name, #pattern, #end, #methods, #file, #line, #column])
+        let entry = quote! {
+            ::routegen::__private::RouteEntry::__at([#name, #pattern, #end, #methods, #file, #line, #column])
         };
         if route.handler.is_none() && route.middleware.is_empty() && route.meta.is_empty() {
-            infos.push(quote!(#cfg #info));
+            entries.push(quote!(#cfg #entry));
             continue;
         }
         let handler = match &route.handler {
@@ -647,7 +648,7 @@ fn routes_static(routes: &[Route]) -> TokenStream {
             extras_tokens.push(route_extras);
         }
         let index = u32_lit(index);
-        infos.push(quote!(#cfg #info.__with_extras(#index)));
+        entries.push(quote!(#cfg #entry.__with_extras(#index)));
     }
     let text = long_str(&text);
     let files = files.items;
@@ -660,19 +661,24 @@ fn routes_static(routes: &[Route]) -> TokenStream {
         }
     });
     quote! {
-        /// What the entries of [`ROUTES`] point into.
+        /// What [`ROUTES`] reads.
         #[allow(dead_code)]
         static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
             #text,
             &[#(#method_sets),*],
             &[#(#files),*],
             &[#(#extras_tokens),*],
+            &ROUTE_ENTRIES,
         );
+
+        /// One entry per route, in declaration order.
+        #[allow(dead_code)]
+        static ROUTE_ENTRIES: [::routegen::__private::RouteEntry; #count] = [#(#entries),*];
 
         /// Every route of the route files, in declaration order: the position of a route here is
         /// its `index()`.
         #[allow(dead_code)]
-        pub static ROUTES: [::routegen::RouteInfo; #count] = [#(#infos),*];
+        pub static ROUTES: ::routegen::Routes = ::routegen::Routes::__new(&ROUTE_TABLE);
     }
 }
 

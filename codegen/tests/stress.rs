@@ -47,7 +47,7 @@ fn ten_thousand_routes_in_a_thousand_files() {
     assert_eq!(generated.route_count, 10_000);
     // Above 2,000 routes the code is plain token text rather than prettyplease output, but still
     // on short lines: rustc is far slower on long ones.
-    assert!(generated.code.contains("RouteInfo ; 10000 ]"));
+    assert!(generated.code.contains("RouteEntry ; 10000 ]"));
     let longest = generated.code.lines().map(str::len).max().unwrap();
     assert!(longest < 2_000, "a line of {longest} bytes");
     fs::remove_dir_all(base).unwrap();

@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
         let [route_byte, chunks @ ..] = rest else {
             return;
         };
-        let pattern = ROUTES[*route_byte as usize % ROUTES.len()].pattern();
+        let pattern = ROUTES.get(*route_byte as usize % ROUTES.len()).unwrap().pattern();
         let mut path = fill(pattern, &mut chunks.split(|&b| b == 0));
         if mode & 2 != 0 {
             path.push('/');

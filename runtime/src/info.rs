@@ -4,18 +4,146 @@ use core::fmt;
 
 use crate::Method;
 
-/// Everything the route files said about one route, as a `'static` table entry.
+/// Every route of one generated module, in declaration order: the generated `ROUTES`.
 ///
-/// The generated `static ROUTES: [routegen::RouteInfo; N]` holds one per route, in the order of
-/// the `Route` enum; `Route::info()` returns a matched route's entry.
+/// A `Copy` handle on the module's `'static` tables. Its items are [`RouteInfo`]s, handed out
+/// by value; the position of a route here is its `Route::index()`.
 ///
-/// An entry is 40 bytes of offsets and indices into its module's shared text and lists, with one
-/// reference of its own: in a position-independent binary every reference in a static costs a
-/// 24-byte relocation besides its own 8 or 16 bytes, and an entry of five references took
-/// 120 bytes plus 72 of relocations (BENCHMARKS.md, "Build cost").
+/// ```ignore
+/// for info in routes::ROUTES {
+///     println!("{:<24} {}", info.name(), info.pattern());
+/// }
+/// let status = routes::ROUTES.get(3);
+/// ```
+///
+/// The entries are integers only (offsets into one text and indices into short lists): in a
+/// position-independent binary a reference in a static costs a 24-byte relocation besides its
+/// own 8 bytes, so an entry that pointed at its table took 64 bytes where this one takes 32
+/// (BENCHMARKS.md, "Build cost").
+#[derive(Clone, Copy)]
+pub struct Routes {
+    table: &'static RouteTable,
+}
+
+impl Routes {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    pub const fn __new(table: &'static RouteTable) -> Self {
+        Routes { table }
+    }
+
+    /// How many routes there are.
+    pub const fn len(&self) -> usize {
+        self.table.entries.len()
+    }
+
+    /// Whether there are none.
+    pub const fn is_empty(&self) -> bool {
+        self.table.entries.is_empty()
+    }
+
+    /// The route at `index` (its `Route::index()`), if there is one.
+    pub const fn get(&self, index: usize) -> Option<RouteInfo> {
+        if index < self.table.entries.len() {
+            Some(self.__at(index))
+        } else {
+            None
+        }
+    }
+
+    /// Used by generated code only: the route at `index`, which the caller knows is in range.
+    #[doc(hidden)]
+    pub const fn __at(&self, index: usize) -> RouteInfo {
+        RouteInfo {
+            table: self.table,
+            entry: &self.table.entries[index],
+        }
+    }
+
+    /// The routes in declaration order.
+    pub fn iter(&self) -> RoutesIter {
+        RoutesIter {
+            table: self.table,
+            entries: self.table.entries.iter(),
+        }
+    }
+}
+
+impl IntoIterator for Routes {
+    type Item = RouteInfo;
+    type IntoIter = RoutesIter;
+
+    fn into_iter(self) -> RoutesIter {
+        self.iter()
+    }
+}
+
+impl IntoIterator for &Routes {
+    type Item = RouteInfo;
+    type IntoIter = RoutesIter;
+
+    fn into_iter(self) -> RoutesIter {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for Routes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The iterator of [`Routes::iter`].
+#[derive(Debug, Clone)]
+pub struct RoutesIter {
+    table: &'static RouteTable,
+    entries: core::slice::Iter<'static, RouteEntry>,
+}
+
+impl Iterator for RoutesIter {
+    type Item = RouteInfo;
+
+    fn next(&mut self) -> Option<RouteInfo> {
+        let entry = self.entries.next()?;
+        Some(RouteInfo {
+            table: self.table,
+            entry,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for RoutesIter {
+    fn next_back(&mut self) -> Option<RouteInfo> {
+        let entry = self.entries.next_back()?;
+        Some(RouteInfo {
+            table: self.table,
+            entry,
+        })
+    }
+}
+
+impl ExactSizeIterator for RoutesIter {}
+
+impl core::iter::FusedIterator for RoutesIter {}
+
+/// Everything the route files said about one route: an item of [`Routes`].
+///
+/// A `Copy` view (two references) of the route's entry in its module's tables;
+/// `Route::info()` returns a matched route's.
 #[derive(Clone, Copy)]
 pub struct RouteInfo {
     table: &'static RouteTable,
+    entry: &'static RouteEntry,
+}
+
+/// One route's entry in its module's [`RouteTable`]: integers only. Used by generated code only.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct RouteEntry {
     /// `table.text[name..pattern]` is the name, `table.text[pattern..end]` the pattern.
     name: u32,
     pattern: u32,
@@ -31,12 +159,41 @@ pub struct RouteInfo {
     extras: u32,
 }
 
-/// [`RouteInfo`]'s `extras` of a route without handler, middleware or meta.
+/// [`RouteEntry`]'s `extras` of a route without handler, middleware or meta.
 const NO_EXTRAS: u32 = u32::MAX;
 
-/// What the `ROUTES` entries of one generated module share: the text of every route's name and
-/// pattern, one after the other, and the distinct method sets, files and extras they index.
-/// Used by generated code only.
+impl RouteEntry {
+    /// Used by generated code only. `fields` is `[name, pattern, end, methods, file, line,
+    /// column]`: the offsets in the table's text where the name starts, the pattern starts (the
+    /// name ends) and the pattern ends, the indices of the method set and the file, and the
+    /// position of the declaration. The route has no extras until
+    /// [`__with_extras`](Self::__with_extras).
+    pub const fn __at(fields: [u32; 7]) -> Self {
+        let [name, pattern, end, methods, file, line, column] = fields;
+        RouteEntry {
+            name,
+            pattern,
+            end,
+            methods,
+            file,
+            line,
+            column,
+            extras: NO_EXTRAS,
+        }
+    }
+
+    /// Used by generated code only: the entry, with the table's extras at `index`.
+    pub const fn __with_extras(self, index: u32) -> Self {
+        RouteEntry {
+            extras: index,
+            ..self
+        }
+    }
+}
+
+/// What the generated `ROUTES` of one module reads: every route's entry, the text of every
+/// route's name and pattern, one after the other, and the distinct method sets, files and
+/// extras the entries index. Used by generated code only.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct RouteTable {
@@ -44,6 +201,7 @@ pub struct RouteTable {
     method_sets: &'static [&'static [Method]],
     files: &'static [&'static str],
     extras: &'static [RouteExtras],
+    entries: &'static [RouteEntry],
 }
 
 impl RouteTable {
@@ -54,12 +212,14 @@ impl RouteTable {
         method_sets: &'static [&'static [Method]],
         files: &'static [&'static str],
         extras: &'static [RouteExtras],
+        entries: &'static [RouteEntry],
     ) -> Self {
         RouteTable {
             text,
             method_sets,
             files,
             extras,
+            entries,
         }
     }
 }
@@ -90,49 +250,19 @@ impl RouteExtras {
 }
 
 impl RouteInfo {
-    /// Used by generated code only. `fields` is `[name, pattern, end, methods, file, line,
-    /// column]`: the offsets in `table`'s text where the name starts, the pattern starts (the
-    /// name ends) and the pattern ends, the indices of the method set and the file, and the
-    /// position of the declaration. The route has no extras until
-    /// [`__with_extras`](Self::__with_extras).
-    #[doc(hidden)]
-    pub const fn __at(table: &'static RouteTable, fields: [u32; 7]) -> Self {
-        let [name, pattern, end, methods, file, line, column] = fields;
-        RouteInfo {
-            table,
-            name,
-            pattern,
-            end,
-            methods,
-            file,
-            line,
-            column,
-            extras: NO_EXTRAS,
-        }
-    }
-
-    /// Used by generated code only: the entry, with the table's extras at `index`.
-    #[doc(hidden)]
-    pub const fn __with_extras(self, index: u32) -> Self {
-        RouteInfo {
-            extras: index,
-            ..self
-        }
-    }
-
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
-        text_between(self.table.text, self.name, self.pattern)
+        text_between(self.table.text, self.entry.name, self.entry.pattern)
     }
 
     /// The full pattern, with the prefixes of its file and groups applied (`/devices/{id}`).
     pub const fn pattern(&self) -> &'static str {
-        text_between(self.table.text, self.pattern, self.end)
+        text_between(self.table.text, self.entry.pattern, self.entry.end)
     }
 
     /// The methods the route accepts; empty when it accepts any method.
     pub const fn methods(&self) -> &'static [Method] {
-        self.table.method_sets[self.methods as usize]
+        self.table.method_sets[self.entry.methods as usize]
     }
 
     /// Whether the route accepts `method`.
@@ -152,17 +282,17 @@ impl RouteInfo {
     /// The route file that declares the route, relative to the crate's manifest directory when
     /// it lies inside it.
     pub const fn file(&self) -> &'static str {
-        self.table.files[self.file as usize]
+        self.table.files[self.entry.file as usize]
     }
 
     /// The line (1-based) of the route's declaration in [`file`](Self::file).
     pub const fn line(&self) -> u32 {
-        self.line
+        self.entry.line
     }
 
     /// The column (1-based) of the route's declaration in [`file`](Self::file).
     pub const fn column(&self) -> u32 {
-        self.column
+        self.entry.column
     }
 
     /// The middleware names, outermost first: the file's, then each enclosing group's, then the
@@ -189,10 +319,10 @@ impl RouteInfo {
     }
 
     const fn extras(&self) -> Option<&'static RouteExtras> {
-        if self.extras == NO_EXTRAS {
+        if self.entry.extras == NO_EXTRAS {
             None
         } else {
-            Some(&self.table.extras[self.extras as usize])
+            Some(&self.table.extras[self.entry.extras as usize])
         }
     }
 }
@@ -210,8 +340,8 @@ impl PartialEq for RouteInfo {
             && self.methods() == other.methods()
             && self.handler() == other.handler()
             && self.file() == other.file()
-            && self.line == other.line
-            && self.column == other.column
+            && self.line() == other.line()
+            && self.column() == other.column()
             && self.middleware() == other.middleware()
             && self.meta() == other.meta()
     }
@@ -226,8 +356,8 @@ impl fmt::Debug for RouteInfo {
             .field("methods", &self.methods())
             .field("handler", &self.handler())
             .field("file", &self.file())
-            .field("line", &self.line)
-            .field("column", &self.column)
+            .field("line", &self.line())
+            .field("column", &self.column())
             .field("middleware", &self.middleware())
             .field("meta", &self.meta())
             .finish()
@@ -284,6 +414,7 @@ impl MetaValue {
 mod tests {
     extern crate std;
     use std::format;
+    use std::vec::Vec;
 
     use super::*;
 
@@ -297,18 +428,30 @@ mod tests {
         &[&[], &[Method::GET]],
         &["routes/a.toml"],
         &EXTRAS,
+        &[
+            RouteEntry::__at([0, 6, 13, 0, 0, 1, 1]),
+            RouteEntry::__at([13, 19, 32, 1, 0, 7, 3]).__with_extras(0),
+        ],
     );
-    // The same routes, their text in another order and with something before it.
+    // The same routes in the other order, their text in another order and with something before
+    // it, and each one's twin without its extras or with another file.
     static OTHER: RouteTable = RouteTable::__new(
         "xstatus/devices/{id}health/health",
         &[&[Method::GET], &[]],
         &["routes/b.toml", "routes/a.toml"],
         &EXTRAS,
+        &[
+            RouteEntry::__at([1, 7, 20, 0, 1, 7, 3]).__with_extras(0),
+            RouteEntry::__at([20, 26, 33, 1, 1, 1, 1]),
+            RouteEntry::__at([1, 7, 20, 0, 1, 7, 3]),
+            RouteEntry::__at([1, 7, 20, 0, 0, 7, 3]).__with_extras(0),
+        ],
     );
+    const ROUTES: Routes = Routes::__new(&TABLE);
 
     #[test]
     fn an_entry_reads_its_fields_from_the_table() {
-        let status = RouteInfo::__at(&TABLE, [13, 19, 32, 1, 0, 7, 3]).__with_extras(0);
+        let status = ROUTES.__at(1);
         assert_eq!(status.name(), "status");
         assert_eq!(status.pattern(), "/devices/{id}");
         assert_eq!(status.methods(), &[Method::GET]);
@@ -319,7 +462,7 @@ mod tests {
         assert_eq!(status.middleware(), &["auth"]);
         assert_eq!(status.meta_value("qos"), Some(&MetaValue::Integer(1)));
 
-        let health = RouteInfo::__at(&TABLE, [0, 6, 13, 0, 0, 1, 1]);
+        let health = ROUTES.__at(0);
         assert_eq!((health.name(), health.pattern()), ("health", "/health"));
         assert!(health.methods().is_empty() && health.allows(Method::DELETE));
         assert_eq!(health.handler(), None);
@@ -327,21 +470,50 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_is_eight_integers_and_a_view_two_references() {
+        // BENCHMARKS.md's per-route size counts on these.
+        assert_eq!(core::mem::size_of::<RouteEntry>(), 32);
+        assert_eq!(core::mem::size_of::<RouteInfo>(), 16);
+    }
+
+    #[test]
+    fn routes_are_listed_in_order_both_ways_and_by_position() {
+        assert_eq!((ROUTES.len(), ROUTES.is_empty()), (2, false));
+        let names: Vec<&str> = ROUTES.iter().map(|r| r.name()).collect();
+        assert_eq!(names, ["health", "status"]);
+        let backwards: Vec<&str> = ROUTES.iter().rev().map(|r| r.pattern()).collect();
+        assert_eq!(backwards, ["/devices/{id}", "/health"]);
+        assert_eq!(ROUTES.iter().len(), 2);
+        assert_eq!(ROUTES.get(1).map(|r| r.name()), Some("status"));
+        assert!(ROUTES.get(2).is_none());
+        let mut seen = 0;
+        for info in &ROUTES {
+            assert_eq!(Some(info), ROUTES.get(seen));
+            seen += 1;
+        }
+        assert_eq!(seen, 2);
+        static EMPTY: RouteTable = RouteTable::__new("", &[], &[], &[], &[]);
+        assert!(Routes::__new(&EMPTY).is_empty() && Routes::__new(&EMPTY).get(0).is_none());
+    }
+
+    #[test]
     fn equality_and_debug_see_the_values_not_the_offsets() {
-        let here = RouteInfo::__at(&TABLE, [13, 19, 32, 1, 0, 7, 3]).__with_extras(0);
-        let there = RouteInfo::__at(&OTHER, [1, 7, 20, 0, 1, 7, 3]).__with_extras(0);
+        let other = Routes::__new(&OTHER);
+        let (here, there) = (ROUTES.__at(1), other.__at(0));
         assert_eq!(here, there);
-        assert_ne!(here, RouteInfo::__at(&OTHER, [1, 7, 20, 0, 1, 7, 3]));
-        assert_ne!(
-            here,
-            RouteInfo::__at(&OTHER, [1, 7, 20, 0, 0, 7, 3]).__with_extras(0)
-        );
+        assert_eq!(ROUTES.__at(0), other.__at(1));
+        assert_ne!(here, other.__at(2), "no extras");
+        assert_ne!(here, other.__at(3), "another file");
         assert_eq!(format!("{here:?}"), format!("{there:?}"));
         assert_eq!(
             format!("{here:?}"),
             "RouteInfo { name: \"status\", pattern: \"/devices/{id}\", methods: [GET], \
              handler: Some(\"crate::h\"), file: \"routes/a.toml\", line: 7, column: 3, \
              middleware: [\"auth\"], meta: [(\"qos\", Integer(1))] }"
+        );
+        assert_eq!(
+            format!("{ROUTES:?}"),
+            format!("[{:?}, {here:?}]", ROUTES.__at(0))
         );
     }
 }

@@ -21,7 +21,7 @@
 //! }
 //! ```
 //!
-//! The generated file provides `enum Route<'p>`, `fn recognize`, `static ROUTES: [RouteInfo; N]`
+//! The generated file provides `enum Route<'p>`, `fn recognize`, `static ROUTES: Routes`
 //! and `impl Display for Route` (reverse routing). See the README of the repository for the whole
 //! generated API and the route language.
 //!
@@ -42,7 +42,7 @@ mod transport;
 
 pub use encode::{CatchAllEncoded, SegmentEncoded};
 pub use error::{AllowedMethods, AllowedMethodsIter, MatchError};
-pub use info::{MetaValue, RouteInfo};
+pub use info::{MetaValue, RouteInfo, Routes, RoutesIter};
 pub use method::{InvalidMethod, MAX_EXTENSION_LEN, Method};
 pub use params::Params;
 pub use transport::{QoS, Subscription, Unmatched};

@@ -72,11 +72,11 @@ impl<'p> Route<'p> {
     }
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
-        ROUTES[self.index()].name()
+        ROUTES.__at(self.index()).name()
     }
     /// Everything the route files say about this route.
-    pub const fn info(&self) -> &'static ::routegen::RouteInfo {
-        &ROUTES[self.index()]
+    pub const fn info(&self) -> ::routegen::RouteInfo {
+        ROUTES.__at(self.index())
     }
     /// The captured parameters as `(name, value)` pairs, in pattern order.
     pub fn params(&self) -> ::routegen::Params<'p, 2> {
@@ -110,7 +110,7 @@ impl ::core::fmt::Display for Route<'_> {
         )
     }
 }
-/// What the entries of [`ROUTES`] point into.
+/// What [`ROUTES`] reads.
 #[allow(dead_code)]
 static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
     ::core::concat![
@@ -140,20 +140,22 @@ static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::R
             &[("qos", ::routegen::MetaValue::Integer(2))],
         ),
     ],
+    &ROUTE_ENTRIES,
 );
+/// One entry per route, in declaration order.
+#[allow(dead_code)]
+static ROUTE_ENTRIES: [::routegen::__private::RouteEntry; 6] = [
+    ::routegen::__private::RouteEntry::__at([0, 11, 19, 0, 0, 6, 1]).__with_extras(0),
+    ::routegen::__private::RouteEntry::__at([19, 32, 59, 1, 0, 11, 1]).__with_extras(1),
+    ::routegen::__private::RouteEntry::__at([59, 70, 104, 2, 0, 20, 3]).__with_extras(2),
+    ::routegen::__private::RouteEntry::__at([104, 109, 126, 2, 1, 1, 1]),
+    ::routegen::__private::RouteEntry::__at([126, 135, 146, 3, 1, 5, 1]),
+    ::routegen::__private::RouteEntry::__at([146, 152, 159, 2, 1, 10, 1]),
+];
 /// Every route of the route files, in declaration order: the position of a route here is
 /// its `index()`.
 #[allow(dead_code)]
-pub static ROUTES: [::routegen::RouteInfo; 6] = [
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [0, 11, 19, 0, 0, 6, 1]).__with_extras(0),
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [19, 32, 59, 1, 0, 11, 1])
-        .__with_extras(1),
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [59, 70, 104, 2, 0, 20, 3])
-        .__with_extras(2),
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [104, 109, 126, 2, 1, 1, 1]),
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [126, 135, 146, 3, 1, 5, 1]),
-    ::routegen::RouteInfo::__at(&ROUTE_TABLE, [146, 152, 159, 2, 1, 10, 1]),
-];
+pub static ROUTES: ::routegen::Routes = ::routegen::Routes::__new(&ROUTE_TABLE);
 /// Finds the highest-priority route whose pattern matches `path` and that accepts
 /// `method`. Priority at each segment: static text, then a parameter with literal text
 /// around it (longest prefix first, then longest suffix), then a plain parameter, then a

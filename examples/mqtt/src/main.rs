@@ -79,7 +79,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("MQTT routes:\n{}", table::routes(&ROUTES));
+    println!("MQTT routes:\n{}", table::routes(ROUTES));
     println!("Subscriptions:\n{}", table::subscriptions(&SUBSCRIPTIONS));
 
     let runtime = match tokio::runtime::Builder::new_current_thread()

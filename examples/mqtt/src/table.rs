@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use routegen::{RouteInfo, Subscription};
+use routegen::{Routes, Subscription};
 
 /// Renders the MQTT routes: name, full topic pattern, handler and `file:line`.
-pub fn routes(routes: &[RouteInfo]) -> String {
+pub fn routes(routes: Routes) -> String {
     render(
         ["NAME", "TOPIC", "HANDLER", "SOURCE"],
         routes.iter().map(|route| {
