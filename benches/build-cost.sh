@@ -3,9 +3,10 @@
 # (benches/src/synth.rs): codegen time, the final crate's build time (debug and release) and the
 # stripped binary size it adds over the same crate with 0 routes. Prints a markdown table.
 #
-# The size is measured twice: for a binary that prints the matched route's name (so it links
-# the introspection table `ROUTES`), and for one that only uses the match and its parameters
-# (`router only`: the linker drops `ROUTES` when nothing reads it).
+# The size is measured three times: for a binary that prints the matched route's pattern and
+# declaration (so it links the introspection table `ROUTES`), for one that prints its name
+# (`Route::name()` reads the names alone, and the linker drops the rest of `ROUTES`), and for one
+# that only uses the match and its parameters (`router only`).
 #
 # usage: benches/build-cost.sh [N...]        (default: 100 1000 10000)
 # The tiny crate lives in a temp dir with its own target dir; its dependencies are built first,
@@ -58,9 +59,10 @@ fn main() {
 }
 RS
 }
+with_routes='{ let i = route.info(); println!("{} {} {}:{} {:?}", i.name(), i.pattern(), i.file(), i.line(), route.params().collect::<Vec<_>>()) }'
 with_names='println!("{} {:?}", route.name(), route.params().collect::<Vec<_>>())'
 router_only='println!("{:?}", route.params().collect::<Vec<_>>())'
-write_main "$with_names"
+write_main "$with_routes"
 
 export CARGO_TARGET_DIR="$work/target"
 # 0 routes: an empty route file.
@@ -73,20 +75,21 @@ secs() { # command... -> elapsed seconds
     t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
     echo "$t1 - $t0" | bc -l | xargs printf '%.1f'
 }
-router_only_size() { # -> stripped release size of the router-only binary
-    write_main "$router_only"
+variant_size() { # main's Ok arm -> stripped release size of that binary
+    write_main "$1"
     (cd "$crate" && cargo build --quiet --release)
     size_of release
-    write_main "$with_names"
+    write_main "$with_routes"
 }
 echo "building the tiny crate's dependencies ..." >&2
 (cd "$crate" && cargo build --quiet && cargo build --quiet --release)
 base=$(size_of release)
-base_router=$(router_only_size)
-echo "0 routes: stripped release binary $base bytes ($base_router router only)" >&2
+base_names=$(variant_size "$with_names")
+base_router=$(variant_size "$router_only")
+echo "0 routes: stripped release binary $base bytes ($base_names with names, $base_router router only)" >&2
 
-echo "| routes | codegen (release build of codegen) | codegen (debug, as build scripts run it) | generated code | build debug | build release | binary added (stripped release) | per route | router only: added | per route |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| routes | codegen (release build of codegen) | codegen (debug, as build scripts run it) | generated code | build debug | build release | binary added (stripped release, ROUTES linked) | per route | router and names: added | per route | router only: added | per route |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
     echo "$n routes ..." >&2
     read -r _ cg_rel bytes < <("$cg_release" "$n")
@@ -96,6 +99,7 @@ for n in "${sizes[@]}"; do
     release=$(cd "$crate" && secs cargo build --release)
     size=$(size_of release)
     added=$((size - base))
-    router=$(($(router_only_size) - base_router))
-    echo "| $n | ${cg_rel} s | ${cg_dbg} s | $((bytes / 1024)) KiB | ${debug} s | ${release} s | $added B | $((added / n)) B | $router B | $((router / n)) B |"
+    names=$(($(variant_size "$with_names") - base_names))
+    router=$(($(variant_size "$router_only") - base_router))
+    echo "| $n | ${cg_rel} s | ${cg_dbg} s | $((bytes / 1024)) KiB | ${debug} s | ${release} s | $added B | $((added / n)) B | $names B | $((names / n)) B | $router B | $((router / n)) B |"
 done

@@ -446,7 +446,7 @@ fn route_impl(variants: &Variants<'_>) -> TokenStream {
 
             /// The route's `name`, as written in its route file.
             pub const fn name(&self) -> &'static str {
-                ROUTES.__at(self.index()).name()
+                ROUTE_NAMES.__get(self.index())
             }
 
             /// Everything the route files say about this route.
@@ -598,33 +598,38 @@ fn meta_tokens(value: &MetaValue) -> TokenStream {
 }
 
 /// `ROUTES`, a handle on the `ROUTE_TABLE` that holds an entry per route and what the entries
-/// index into: every name and pattern in one string, the distinct method sets and files once
-/// each, and the few routes' handler, middleware and meta in a list of their own. An entry is
-/// then 32 bytes of integers; with a reference per string it took about 190 bytes of binary a
-/// route, relocations included, at 10,000 routes, and 64 with one reference to the table
-/// (BENCHMARKS.md, "Build cost").
+/// index into: every pattern in one string, the distinct method sets and files once each, and
+/// the few routes' handler, middleware and meta in a list of their own. An entry is then 28
+/// bytes of integers; with a reference per string it took about 190 bytes of binary a route,
+/// relocations included, at 10,000 routes, and 64 with one reference to the table
+/// (BENCHMARKS.md, "Build cost"). The names are `ROUTE_NAMES`, apart: `Route::name()` reads
+/// them alone, so a binary that logs route names but never reads the rest links only them.
 fn routes_static(routes: &[Route]) -> TokenStream {
     let count = route_count(routes);
-    let mut text = String::new();
+    let mut names = String::new();
+    let mut name_spans = Vec::with_capacity(routes.len());
+    let mut patterns = String::new();
     let mut method_sets = Interned::default();
     let mut files = Interned::default();
     let mut extras = Interned::default();
     let mut extras_tokens = Vec::new();
     let mut entries = Vec::with_capacity(routes.len());
     for route in routes {
-        let name = u32_lit(text.len());
-        text.push_str(&route.name);
-        let pattern = u32_lit(text.len());
-        text.push_str(&route.pattern_text);
-        let end = u32_lit(text.len());
+        let cfg = cfg_attr(route);
+        let name = u32_lit(names.len());
+        names.push_str(&route.name);
+        let name_end = u32_lit(names.len());
+        name_spans.push(quote!(#cfg [#name, #name_end]));
+        let pattern = u32_lit(patterns.len());
+        patterns.push_str(&route.pattern_text);
+        let end = u32_lit(patterns.len());
         let methods = route.methods.as_deref().unwrap_or_default();
         let methods = u32_lit(method_sets.index_of(methods));
         let file = u32_lit(files.index_of(route.file.as_str()));
         let line = u32_lit(route.line);
         let column = u32_lit(route.column);
-        let cfg = cfg_attr(route);
         let entry = quote! {
-            ::routegen::__private::RouteEntry::__at([#name, #pattern, #end, #methods, #file, #line, #column])
+            ::routegen::__private::RouteEntry::__at([#pattern, #end, #methods, #file, #line, #column])
         };
         if route.handler.is_none() && route.middleware.is_empty() && route.meta.is_empty() {
             entries.push(quote!(#cfg #entry));
@@ -650,7 +655,8 @@ fn routes_static(routes: &[Route]) -> TokenStream {
         let index = u32_lit(index);
         entries.push(quote!(#cfg #entry.__with_extras(#index)));
     }
-    let text = long_str(&text);
+    let names = long_str(&names);
+    let patterns = long_str(&patterns);
     let files = files.items;
     let method_sets = method_sets.items.iter().map(|methods| {
         if methods.is_empty() {
@@ -661,10 +667,18 @@ fn routes_static(routes: &[Route]) -> TokenStream {
         }
     });
     quote! {
+        /// Each route's name, in declaration order: what `name()` reads.
+        #[allow(dead_code)]
+        static ROUTE_NAMES: ::routegen::__private::RouteNames = ::routegen::__private::RouteNames::__new(
+            #names,
+            &[#(#name_spans),*],
+        );
+
         /// What [`ROUTES`] reads.
         #[allow(dead_code)]
         static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
-            #text,
+            &ROUTE_NAMES,
+            #patterns,
             &[#(#method_sets),*],
             &[#(#files),*],
             &[#(#extras_tokens),*],

@@ -5,7 +5,7 @@
 
 pub use crate::debug::debug_route;
 pub use crate::encode::write_pattern;
-pub use crate::info::{RouteEntry, RouteExtras, RouteTable};
+pub use crate::info::{RouteEntry, RouteExtras, RouteNames, RouteTable};
 pub use crate::statics::{
     MAX_DIRECT_BITS, StaticSlot, direct_slot, ends, find_static, middle_text,
 };

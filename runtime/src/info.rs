@@ -18,8 +18,10 @@ use crate::Method;
 ///
 /// The entries are integers only (offsets into one text and indices into short lists): in a
 /// position-independent binary a reference in a static costs a 24-byte relocation besides its
-/// own 8 bytes, so an entry that pointed at its table took 64 bytes where this one takes 32
-/// (BENCHMARKS.md, "Build cost").
+/// own 8 bytes, so an entry that pointed at its table took 64 bytes where this one takes 28.
+/// The names are a table of their own, the only one that `Route::name()` reads: a binary that
+/// names its routes but never reads the rest links that table alone, 8 bytes a route and the
+/// text (BENCHMARKS.md, "Build cost").
 #[derive(Clone, Copy)]
 pub struct Routes {
     table: &'static RouteTable,
@@ -45,7 +47,10 @@ impl Routes {
     /// The route at `index` (its `Route::index()`), if there is one.
     pub const fn get(&self, index: usize) -> Option<RouteInfo> {
         if index < self.table.entries.len() {
-            Some(self.__at(index))
+            Some(RouteInfo {
+                table: self.table,
+                index,
+            })
         } else {
             None
         }
@@ -54,9 +59,9 @@ impl Routes {
     /// Used by generated code only: the route at `index`, which the caller knows is in range.
     #[doc(hidden)]
     pub const fn __at(&self, index: usize) -> RouteInfo {
-        RouteInfo {
-            table: self.table,
-            entry: &self.table.entries[index],
+        match self.get(index) {
+            Some(info) => info,
+            None => panic!("a route's index is below the number of routes"),
         }
     }
 
@@ -64,7 +69,7 @@ impl Routes {
     pub fn iter(&self) -> RoutesIter {
         RoutesIter {
             table: self.table,
-            entries: self.table.entries.iter(),
+            indices: 0..self.table.entries.len(),
         }
     }
 }
@@ -97,31 +102,31 @@ impl fmt::Debug for Routes {
 #[derive(Debug, Clone)]
 pub struct RoutesIter {
     table: &'static RouteTable,
-    entries: core::slice::Iter<'static, RouteEntry>,
+    indices: core::ops::Range<usize>,
 }
 
 impl Iterator for RoutesIter {
     type Item = RouteInfo;
 
     fn next(&mut self) -> Option<RouteInfo> {
-        let entry = self.entries.next()?;
+        let index = self.indices.next()?;
         Some(RouteInfo {
             table: self.table,
-            entry,
+            index,
         })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.entries.size_hint()
+        self.indices.size_hint()
     }
 }
 
 impl DoubleEndedIterator for RoutesIter {
     fn next_back(&mut self) -> Option<RouteInfo> {
-        let entry = self.entries.next_back()?;
+        let index = self.indices.next_back()?;
         Some(RouteInfo {
             table: self.table,
-            entry,
+            index,
         })
     }
 }
@@ -132,20 +137,19 @@ impl core::iter::FusedIterator for RoutesIter {}
 
 /// Everything the route files said about one route: an item of [`Routes`].
 ///
-/// A `Copy` view (two references) of the route's entry in its module's tables;
+/// A `Copy` view (a reference and a position) of the route's entry in its module's tables;
 /// `Route::info()` returns a matched route's.
 #[derive(Clone, Copy)]
 pub struct RouteInfo {
     table: &'static RouteTable,
-    entry: &'static RouteEntry,
+    index: usize,
 }
 
 /// One route's entry in its module's [`RouteTable`]: integers only. Used by generated code only.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct RouteEntry {
-    /// `table.text[name..pattern]` is the name, `table.text[pattern..end]` the pattern.
-    name: u32,
+    /// `table.patterns[pattern..end]` is the pattern.
     pattern: u32,
     end: u32,
     /// Index into `table.method_sets`.
@@ -163,15 +167,13 @@ pub struct RouteEntry {
 const NO_EXTRAS: u32 = u32::MAX;
 
 impl RouteEntry {
-    /// Used by generated code only. `fields` is `[name, pattern, end, methods, file, line,
-    /// column]`: the offsets in the table's text where the name starts, the pattern starts (the
-    /// name ends) and the pattern ends, the indices of the method set and the file, and the
-    /// position of the declaration. The route has no extras until
-    /// [`__with_extras`](Self::__with_extras).
-    pub const fn __at(fields: [u32; 7]) -> Self {
-        let [name, pattern, end, methods, file, line, column] = fields;
+    /// Used by generated code only. `fields` is `[pattern, end, methods, file, line, column]`:
+    /// the offsets in the table's pattern text where the pattern starts and ends, the indices of
+    /// the method set and the file, and the position of the declaration. The route has no
+    /// extras until [`__with_extras`](Self::__with_extras).
+    pub const fn __at(fields: [u32; 6]) -> Self {
+        let [pattern, end, methods, file, line, column] = fields;
         RouteEntry {
-            name,
             pattern,
             end,
             methods,
@@ -191,13 +193,38 @@ impl RouteEntry {
     }
 }
 
-/// What the generated `ROUTES` of one module reads: every route's entry, the text of every
-/// route's name and pattern, one after the other, and the distinct method sets, files and
-/// extras the entries index. Used by generated code only.
+/// The names of one generated module's routes, in declaration order: `Route::name()` reads
+/// this alone. Used by generated code only.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RouteNames {
+    /// Every name, one after the other.
+    text: &'static str,
+    /// Where each route's name starts and ends in `text`.
+    spans: &'static [[u32; 2]],
+}
+
+impl RouteNames {
+    /// Used by generated code only.
+    pub const fn __new(text: &'static str, spans: &'static [[u32; 2]]) -> Self {
+        RouteNames { text, spans }
+    }
+
+    /// Used by generated code only: the name of the route at `index`.
+    pub const fn __get(&self, index: usize) -> &'static str {
+        let [start, end] = self.spans[index];
+        text_between(self.text, start, end)
+    }
+}
+
+/// What the generated `ROUTES` of one module reads: the routes' names, every route's entry, the
+/// text of every pattern, one after the other, and the distinct method sets, files and extras
+/// the entries index. Used by generated code only.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct RouteTable {
-    text: &'static str,
+    names: &'static RouteNames,
+    patterns: &'static str,
     method_sets: &'static [&'static [Method]],
     files: &'static [&'static str],
     extras: &'static [RouteExtras],
@@ -208,14 +235,16 @@ impl RouteTable {
     /// Used by generated code only.
     #[doc(hidden)]
     pub const fn __new(
-        text: &'static str,
+        names: &'static RouteNames,
+        patterns: &'static str,
         method_sets: &'static [&'static [Method]],
         files: &'static [&'static str],
         extras: &'static [RouteExtras],
         entries: &'static [RouteEntry],
     ) -> Self {
         RouteTable {
-            text,
+            names,
+            patterns,
             method_sets,
             files,
             extras,
@@ -252,17 +281,18 @@ impl RouteExtras {
 impl RouteInfo {
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
-        text_between(self.table.text, self.entry.name, self.entry.pattern)
+        self.table.names.__get(self.index)
     }
 
     /// The full pattern, with the prefixes of its file and groups applied (`/devices/{id}`).
     pub const fn pattern(&self) -> &'static str {
-        text_between(self.table.text, self.entry.pattern, self.entry.end)
+        let entry = self.entry();
+        text_between(self.table.patterns, entry.pattern, entry.end)
     }
 
     /// The methods the route accepts; empty when it accepts any method.
     pub const fn methods(&self) -> &'static [Method] {
-        self.table.method_sets[self.entry.methods as usize]
+        self.table.method_sets[self.entry().methods as usize]
     }
 
     /// Whether the route accepts `method`.
@@ -282,17 +312,17 @@ impl RouteInfo {
     /// The route file that declares the route, relative to the crate's manifest directory when
     /// it lies inside it.
     pub const fn file(&self) -> &'static str {
-        self.table.files[self.entry.file as usize]
+        self.table.files[self.entry().file as usize]
     }
 
     /// The line (1-based) of the route's declaration in [`file`](Self::file).
     pub const fn line(&self) -> u32 {
-        self.entry.line
+        self.entry().line
     }
 
     /// The column (1-based) of the route's declaration in [`file`](Self::file).
     pub const fn column(&self) -> u32 {
-        self.entry.column
+        self.entry().column
     }
 
     /// The middleware names, outermost first: the file's, then each enclosing group's, then the
@@ -318,11 +348,15 @@ impl RouteInfo {
         self.meta().iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
+    const fn entry(&self) -> &'static RouteEntry {
+        &self.table.entries[self.index]
+    }
+
     const fn extras(&self) -> Option<&'static RouteExtras> {
-        if self.entry.extras == NO_EXTRAS {
+        if self.entry().extras == NO_EXTRAS {
             None
         } else {
-            Some(&self.table.extras[self.entry.extras as usize])
+            Some(&self.table.extras[self.entry().extras as usize])
         }
     }
 }
@@ -424,27 +458,29 @@ mod tests {
         &[("qos", MetaValue::Integer(1))],
     )];
     static TABLE: RouteTable = RouteTable::__new(
-        "health/healthstatus/devices/{id}",
+        &RouteNames::__new("healthstatus", &[[0, 6], [6, 12]]),
+        "/health/devices/{id}",
         &[&[], &[Method::GET]],
         &["routes/a.toml"],
         &EXTRAS,
         &[
-            RouteEntry::__at([0, 6, 13, 0, 0, 1, 1]),
-            RouteEntry::__at([13, 19, 32, 1, 0, 7, 3]).__with_extras(0),
+            RouteEntry::__at([0, 7, 0, 0, 1, 1]),
+            RouteEntry::__at([7, 20, 1, 0, 7, 3]).__with_extras(0),
         ],
     );
     // The same routes in the other order, their text in another order and with something before
-    // it, and each one's twin without its extras or with another file.
+    // it, and the first one's twin without its extras and with another file.
     static OTHER: RouteTable = RouteTable::__new(
-        "xstatus/devices/{id}health/health",
+        &RouteNames::__new("xstatushealth", &[[1, 7], [7, 13], [1, 7], [1, 7]]),
+        "x/devices/{id}/health",
         &[&[Method::GET], &[]],
         &["routes/b.toml", "routes/a.toml"],
         &EXTRAS,
         &[
-            RouteEntry::__at([1, 7, 20, 0, 1, 7, 3]).__with_extras(0),
-            RouteEntry::__at([20, 26, 33, 1, 1, 1, 1]),
-            RouteEntry::__at([1, 7, 20, 0, 1, 7, 3]),
-            RouteEntry::__at([1, 7, 20, 0, 0, 7, 3]).__with_extras(0),
+            RouteEntry::__at([1, 14, 0, 1, 7, 3]).__with_extras(0),
+            RouteEntry::__at([14, 21, 1, 1, 1, 1]),
+            RouteEntry::__at([1, 14, 0, 1, 7, 3]),
+            RouteEntry::__at([1, 14, 0, 0, 7, 3]).__with_extras(0),
         ],
     );
     const ROUTES: Routes = Routes::__new(&TABLE);
@@ -470,9 +506,9 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_is_eight_integers_and_a_view_two_references() {
+    fn an_entry_is_seven_integers_and_a_view_two_words() {
         // BENCHMARKS.md's per-route size counts on these.
-        assert_eq!(core::mem::size_of::<RouteEntry>(), 32);
+        assert_eq!(core::mem::size_of::<RouteEntry>(), 28);
         assert_eq!(core::mem::size_of::<RouteInfo>(), 16);
     }
 
@@ -492,7 +528,8 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 2);
-        static EMPTY: RouteTable = RouteTable::__new("", &[], &[], &[], &[]);
+        static EMPTY: RouteTable =
+            RouteTable::__new(&RouteNames::__new("", &[]), "", &[], &[], &[], &[]);
         assert!(Routes::__new(&EMPTY).is_empty() && Routes::__new(&EMPTY).get(0).is_none());
     }
 

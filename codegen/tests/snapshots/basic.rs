@@ -72,7 +72,7 @@ impl<'p> Route<'p> {
     }
     /// The route's `name`, as written in its route file.
     pub const fn name(&self) -> &'static str {
-        ROUTES.__at(self.index()).name()
+        ROUTE_NAMES.__get(self.index())
     }
     /// Everything the route files say about this route.
     pub const fn info(&self) -> ::routegen::RouteInfo {
@@ -110,11 +110,18 @@ impl ::core::fmt::Display for Route<'_> {
         )
     }
 }
+/// Each route's name, in declaration order: what `name()` reads.
+#[allow(dead_code)]
+static ROUTE_NAMES: ::routegen::__private::RouteNames = ::routegen::__private::RouteNames::__new(
+    ::core::concat!["device_listdevice_statusdevice_fileimageimage_anyhealth"],
+    &[[0, 11], [11, 24], [24, 35], [35, 40], [40, 49], [49, 55]],
+);
 /// What [`ROUTES`] reads.
 #[allow(dead_code)]
 static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::RouteTable::__new(
+    &ROUTE_NAMES,
     ::core::concat![
-        "device_list/devicesdevice_status/devices/{device_id}/statusdevice_file/devices/{device_id}/files/{*path}image/img/img-{id}.pngimage_any/img/{name}health/health"
+        "/devices/devices/{device_id}/status/devices/{device_id}/files/{*path}/img/img-{id}.png/img/{name}/health"
     ],
     &[
         &[::routegen::Method::GET, ::routegen::Method::POST],
@@ -145,12 +152,12 @@ static ROUTE_TABLE: ::routegen::__private::RouteTable = ::routegen::__private::R
 /// One entry per route, in declaration order.
 #[allow(dead_code)]
 static ROUTE_ENTRIES: [::routegen::__private::RouteEntry; 6] = [
-    ::routegen::__private::RouteEntry::__at([0, 11, 19, 0, 0, 6, 1]).__with_extras(0),
-    ::routegen::__private::RouteEntry::__at([19, 32, 59, 1, 0, 11, 1]).__with_extras(1),
-    ::routegen::__private::RouteEntry::__at([59, 70, 104, 2, 0, 20, 3]).__with_extras(2),
-    ::routegen::__private::RouteEntry::__at([104, 109, 126, 2, 1, 1, 1]),
-    ::routegen::__private::RouteEntry::__at([126, 135, 146, 3, 1, 5, 1]),
-    ::routegen::__private::RouteEntry::__at([146, 152, 159, 2, 1, 10, 1]),
+    ::routegen::__private::RouteEntry::__at([0, 8, 0, 0, 6, 1]).__with_extras(0),
+    ::routegen::__private::RouteEntry::__at([8, 35, 1, 0, 11, 1]).__with_extras(1),
+    ::routegen::__private::RouteEntry::__at([35, 69, 2, 0, 20, 3]).__with_extras(2),
+    ::routegen::__private::RouteEntry::__at([69, 86, 2, 1, 1, 1]),
+    ::routegen::__private::RouteEntry::__at([86, 97, 3, 1, 5, 1]),
+    ::routegen::__private::RouteEntry::__at([97, 104, 2, 1, 10, 1]),
 ];
 /// Every route of the route files, in declaration order: the position of a route here is
 /// its `index()`.
