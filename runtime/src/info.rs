@@ -47,10 +47,7 @@ impl Routes {
     /// The route at `index` (its `Route::index()`), if there is one.
     pub const fn get(&self, index: usize) -> Option<RouteInfo> {
         if index < self.table.entries.len() {
-            Some(RouteInfo {
-                table: self.table,
-                index,
-            })
+            Some(self.view(index))
         } else {
             None
         }
@@ -68,8 +65,16 @@ impl Routes {
     /// The routes in declaration order.
     pub fn iter(&self) -> RoutesIter {
         RoutesIter {
+            routes: *self,
+            indices: 0..self.len(),
+        }
+    }
+
+    /// The view of the route at `index`, which the caller has checked.
+    const fn view(&self, index: usize) -> RouteInfo {
+        RouteInfo {
             table: self.table,
-            indices: 0..self.table.entries.len(),
+            index,
         }
     }
 }
@@ -101,7 +106,7 @@ impl fmt::Debug for Routes {
 /// The iterator of [`Routes::iter`].
 #[derive(Debug, Clone)]
 pub struct RoutesIter {
-    table: &'static RouteTable,
+    routes: Routes,
     indices: core::ops::Range<usize>,
 }
 
@@ -109,11 +114,7 @@ impl Iterator for RoutesIter {
     type Item = RouteInfo;
 
     fn next(&mut self) -> Option<RouteInfo> {
-        let index = self.indices.next()?;
-        Some(RouteInfo {
-            table: self.table,
-            index,
-        })
+        self.indices.next().map(|index| self.routes.view(index))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -123,11 +124,9 @@ impl Iterator for RoutesIter {
 
 impl DoubleEndedIterator for RoutesIter {
     fn next_back(&mut self) -> Option<RouteInfo> {
-        let index = self.indices.next_back()?;
-        Some(RouteInfo {
-            table: self.table,
-            index,
-        })
+        self.indices
+            .next_back()
+            .map(|index| self.routes.view(index))
     }
 }
 
