@@ -352,10 +352,9 @@ impl RouteInfo {
     }
 
     const fn extras(&self) -> Option<&'static RouteExtras> {
-        if self.entry().extras == NO_EXTRAS {
-            None
-        } else {
-            Some(&self.table.extras[self.entry().extras as usize])
+        match self.entry().extras {
+            NO_EXTRAS => None,
+            index => Some(&self.table.extras[index as usize]),
         }
     }
 }
