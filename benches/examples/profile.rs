@@ -13,8 +13,10 @@
 //! `scale-tables` run the same sets generated with `Lookup::Tables`.
 //! With `--features scale-10k`, `scale-10k` and `scale-10k-matchit` look up the 10,000 hit
 //! paths of `scale_10000` (divide by 1000 * 10000), whose default form is tables, and
-//! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472; the count is
-//! printed).
+//! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472).
+//!
+//! The driver prints how many paths one round looks up. `benches/callgrind.sh CONTENDER` runs
+//! it under callgrind and divides by the lookups, in all and by function.
 
 use std::hint::black_box;
 
@@ -26,12 +28,13 @@ use routegen_benches::{synth, synth::lines};
 /// Looks up every path `rounds` times. One copy per contender (`lookup` is a distinct closure
 /// type each time), kept out of line so that callgrind counts it apart from `main`.
 #[inline(never)]
-fn run<'p, R>(paths: &[&'p str], rounds: usize, lookup: impl Fn(&'p str) -> R) {
+fn run<'p, R>(paths: &[&'p str], rounds: usize, lookup: impl Fn(&'p str) -> R) -> usize {
     for _ in 0..rounds {
         for p in black_box(paths) {
             let _ = black_box(lookup(p));
         }
     }
+    paths.len()
 }
 
 /// The synthetic set's hit paths (one a route, in the benchmark's shuffled order).
@@ -50,16 +53,17 @@ include!(concat!(env!("OUT_DIR"), "/static_match.rs"));
 /// matchit's own driver: through `run`'s closure, LLVM stops inlining `Router::at` and matchit
 /// counts 28 more instructions a lookup (546 against 518 on github), so it keeps this one.
 #[inline(never)]
-fn run_matchit(router: &matchit::Router<usize>, paths: &[&str], rounds: usize) {
+fn run_matchit(router: &matchit::Router<usize>, paths: &[&str], rounds: usize) -> usize {
     for _ in 0..rounds {
         for p in black_box(paths) {
             let _ = black_box(router.at(p));
         }
     }
+    paths.len()
 }
 
 #[inline(never)]
-fn run_floor(items: &[(&str, Vec<floor::Seg<'_>>)], rounds: usize) {
+fn run_floor(items: &[(&str, Vec<floor::Seg<'_>>)], rounds: usize) -> usize {
     for _ in 0..rounds {
         for (p, segs) in black_box(items) {
             let mut params = [""; 8];
@@ -67,6 +71,7 @@ fn run_floor(items: &[(&str, Vec<floor::Seg<'_>>)], rounds: usize) {
             black_box(&params);
         }
     }
+    items.len()
 }
 
 fn matchit_router(routes: &[&str]) -> matchit::Router<usize> {
@@ -83,7 +88,7 @@ fn main() {
     let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(1000);
     let routes = lines(routegen_benches::GITHUB_ROUTES);
     let paths = lines(routegen_benches::GITHUB_PATHS);
-    match who {
+    let paths_per_round = match who {
         "routegen" => run(&paths, rounds, |p| github::recognize(Method::GET, p)),
         "tables" => run(&paths, rounds, |p| github_tables::recognize(Method::GET, p)),
         "static" | "static-phf" | "static-matchit" | "static-match" => {
@@ -105,10 +110,10 @@ fn main() {
         "v3" | "v3-matchit" => {
             let paths = lines(routegen_benches::GITHUB_V3_PATHS);
             if who == "v3" {
-                run(&paths, rounds, |p| github_v3::recognize(Method::GET, p));
+                run(&paths, rounds, |p| github_v3::recognize(Method::GET, p))
             } else {
                 let routes = lines(routegen_benches::GITHUB_V3_ROUTES);
-                run_matchit(&matchit_router(&routes), &paths, rounds);
+                run_matchit(&matchit_router(&routes), &paths, rounds)
             }
         }
         "scale-100" | "scale-100-matchit" => {
@@ -116,10 +121,10 @@ fn main() {
             let hits = hit_paths(&patterns);
             let hits = strs(&hits);
             if who == "scale-100" {
-                run(&hits, rounds, |p| scale_100::recognize(Method::GET, p));
+                run(&hits, rounds, |p| scale_100::recognize(Method::GET, p))
             } else {
                 let patterns = strs(&patterns);
-                run_matchit(&matchit_router(&patterns), &hits, rounds);
+                run_matchit(&matchit_router(&patterns), &hits, rounds)
             }
         }
         #[cfg(feature = "scale-10k")]
@@ -134,14 +139,13 @@ fn main() {
                 hit_paths(&patterns)
             };
             let hits = strs(&hits);
-            eprintln!("{} paths", hits.len());
             if who == "scale-10k" || who == "scale-10k-misses" {
                 run(&hits, rounds, |p| {
                     routegen_benches::scale_10000::recognize(Method::GET, p)
-                });
+                })
             } else {
                 let patterns = strs(&patterns);
-                run_matchit(&matchit_router(&patterns), &hits, rounds);
+                run_matchit(&matchit_router(&patterns), &hits, rounds)
             }
         }
         "scale" | "scale-tables" | "scale-matchit" | "scale-misses" | "scale-misses-matchit" => {
@@ -155,25 +159,22 @@ fn main() {
                 hit_paths(&patterns)
             };
             let hits = strs(&hits);
-            if who.contains("misses") {
-                eprintln!("{} paths", hits.len());
-            }
             if who == "scale" || who == "scale-misses" {
-                run(&hits, rounds, |p| scale_1000::recognize(Method::GET, p));
+                run(&hits, rounds, |p| scale_1000::recognize(Method::GET, p))
             } else if who == "scale-tables" {
                 run(&hits, rounds, |p| {
                     scale_1000_tables::recognize(Method::GET, p)
-                });
+                })
             } else {
                 let patterns = strs(&patterns);
-                run_matchit(&matchit_router(&patterns), &hits, rounds);
+                run_matchit(&matchit_router(&patterns), &hits, rounds)
             }
         }
         "floor" => {
             let items: Vec<(&str, Vec<floor::Seg<'_>>)> = (paths.iter().zip(&routes))
                 .map(|(p, r)| (*p, floor::parse(r)))
                 .collect();
-            run_floor(&items, rounds);
+            run_floor(&items, rounds)
         }
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
@@ -181,5 +182,7 @@ fn main() {
              scale-tables, scale-matchit, scale-misses, scale-misses-matchit, scale-10k, \
              scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
-    }
+    };
+    // `benches/callgrind.sh` divides by this (and the rounds) for the counts of one lookup.
+    eprintln!("{paths_per_round} paths a round");
 }
