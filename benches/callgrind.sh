@@ -19,7 +19,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 features=()
 if [ "${1:-}" = "--features" ]; then
-    features=(--features "$2")
+    features=(--features "${2:?--features needs a feature name: scale-10k}")
     shift 2
 fi
 contender="${1:?usage: benches/callgrind.sh [--features scale-10k] CONTENDER [ROUNDS]}"
