@@ -65,7 +65,7 @@ pub enum AuthError {
 }
 
 /// The `auth` middleware: checks the bearer token and the route's `auth_scope`.
-pub fn authorize(headers: &HeaderMap, route: &RouteInfo) -> Result<(), AuthError> {
+pub fn authorize(headers: &HeaderMap, route: RouteInfo) -> Result<(), AuthError> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -102,7 +102,7 @@ pub const DEFAULT_LIMIT: u32 = 120;
 pub const WINDOW: Duration = Duration::from_secs(60);
 
 /// The request limit of a route: its `rate_limit` meta integer, else [`DEFAULT_LIMIT`].
-pub fn limit_of(route: &RouteInfo) -> u32 {
+pub fn limit_of(route: RouteInfo) -> u32 {
     route
         .meta_value("rate_limit")
         .and_then(|value| value.as_integer())
@@ -208,19 +208,19 @@ mod tests {
             .find(|route| route.name() == "admin_stats")
             .expect("admin_stats is declared in routes/admin/admin.toml");
         let mut headers = HeaderMap::new();
-        assert_eq!(authorize(&headers, &admin), Err(AuthError::MissingToken));
+        assert_eq!(authorize(&headers, admin), Err(AuthError::MissingToken));
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer nope"));
-        assert_eq!(authorize(&headers, &admin), Err(AuthError::UnknownToken));
+        assert_eq!(authorize(&headers, admin), Err(AuthError::UnknownToken));
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer demo-token"));
         assert_eq!(
-            authorize(&headers, &admin),
+            authorize(&headers, admin),
             Err(AuthError::MissingScope("admin"))
         );
         headers.insert(
             AUTHORIZATION,
             HeaderValue::from_static("Bearer admin-token"),
         );
-        assert_eq!(authorize(&headers, &admin), Ok(()));
+        assert_eq!(authorize(&headers, admin), Ok(()));
     }
 
     #[test]

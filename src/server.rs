@@ -169,7 +169,7 @@ pub fn respond(
 
 /// The middleware chain and the handler of a matched route.
 fn run_route(route: Route<'_>, ctx: &Ctx<'_>, headers: &HeaderMap, path: &str) -> Reply {
-    let info = &route.info();
+    let info = route.info();
     // Headers that middleware contribute to whatever the response ends up being.
     let mut extra: Vec<(HeaderName, HeaderValue)> = Vec::new();
     // Set once the chain passes `audit`: from there on, the outcome is logged.
@@ -227,7 +227,7 @@ fn run_route(route: Route<'_>, ctx: &Ctx<'_>, headers: &HeaderMap, path: &str) -
 }
 
 /// The `auth` middleware, as a reply on refusal.
-fn authenticate(headers: &HeaderMap, info: &RouteInfo) -> Result<(), Reply> {
+fn authenticate(headers: &HeaderMap, info: RouteInfo) -> Result<(), Reply> {
     match middleware::authorize(headers, info) {
         Ok(()) => Ok(()),
         Err(AuthError::MissingToken) => Err(unauthorized("bearer token required")),
@@ -251,7 +251,7 @@ fn unauthorized(message: &str) -> Reply {
 fn rate_limit(
     state: &State,
     index: usize,
-    info: &RouteInfo,
+    info: RouteInfo,
     extra: &mut Vec<(HeaderName, HeaderValue)>,
 ) -> Result<(), Reply> {
     match state
@@ -275,7 +275,7 @@ fn rate_limit(
 }
 
 /// In maintenance mode only reads and the admin endpoints (which switch it off again) run.
-fn blocked_by_maintenance(method: Method, info: &RouteInfo) -> bool {
+fn blocked_by_maintenance(method: Method, info: RouteInfo) -> bool {
     let is_admin = matches!(
         info.meta_value("tags"),
         Some(MetaValue::Array(tags)) if tags.iter().any(|tag| tag.as_str() == Some("admin"))
@@ -286,7 +286,7 @@ fn blocked_by_maintenance(method: Method, info: &RouteInfo) -> bool {
 /// `cache-control` for a successful response: `max-age` from the route's `cache_seconds` meta,
 /// `no-store` when it is absent or zero (data that changes with every request must not be
 /// served stale by a proxy).
-fn cache_control(info: &RouteInfo) -> HeaderValue {
+fn cache_control(info: RouteInfo) -> HeaderValue {
     match info
         .meta_value("cache_seconds")
         .and_then(|value| value.as_integer())
