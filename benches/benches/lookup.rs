@@ -3,7 +3,10 @@
 //! can avoid, see `floor.rs`).
 //!
 //! Each benchmark looks up ALL paths of its set once per iteration; divide by the path count
-//! for a per-path figure (BENCHMARKS.md does).
+//! for a per-path figure (BENCHMARKS.md does). The scale sets have three groups each:
+//! `scale_N` (one hit path per route, shuffled: every route equally cold), `scale_N_zipf` (as
+//! many hits drawn with a Zipf skew, as in service traffic: `synth::zipf_hits`) and
+//! `scale_N_misses`.
 //!
 //! Every result is kept alive with `black_box(&result)`, by reference. By value, the harness
 //! copied each result into `black_box`'s argument: for a result that the callee wrote into memory
@@ -381,6 +384,24 @@ macro_rules! scale {
             &patterns,
             &paths,
             &expected,
+            true
+        )
+        .finish();
+
+        // The same routes under skewed traffic: a few routes take most lookups.
+        let zipf = synth::zipf_hits(&patterns);
+        let zipf_paths: Vec<&str> = zipf.iter().map(|(p, _)| p.as_str()).collect();
+        let zipf_expected: Vec<Option<usize>> = zipf.iter().map(|(_, i)| Some(*i)).collect();
+        let name = concat!("scale_", stringify!($n), "_zipf");
+        group!(
+            $c,
+            name,
+            $module,
+            $other,
+            $other_name,
+            &patterns,
+            &zipf_paths,
+            &zipf_expected,
             true
         )
         .finish();

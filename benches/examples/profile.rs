@@ -9,8 +9,9 @@
 //! `v3` and `v3-matchit` look up the 80 github_v3 paths (divide by 1000 * 80), `scale-100` and
 //! `scale-100-matchit` the 100 hit paths of `scale_100` (divide by 1000 * 100);
 //! `scale` and `scale-matchit` look up the 1,000 hit paths of the `scale_1000` set (divide by
-//! 1000 * 1000), and `scale-misses` / `scale-misses-matchit` its 861 miss paths. `tables` and
-//! `scale-tables` run the same sets generated with `Lookup::Tables`.
+//! 1000 * 1000), `scale-misses` / `scale-misses-matchit` its 861 miss paths, and `scale-zipf` /
+//! `scale-zipf-matchit` 1,000 hits drawn with a Zipf skew (`synth::zipf_hits`). `tables`,
+//! `scale-tables` and `scale-zipf-tables` run the same sets generated with `Lookup::Tables`.
 //! With `--features scale-10k`, `scale-10k` and `scale-10k-matchit` look up the 10,000 hit
 //! paths of `scale_10000` (divide by 1000 * 10000), whose default form is tables, and
 //! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472).
@@ -148,20 +149,31 @@ fn main() {
                 run_matchit(&matchit_router(&patterns), &hits, rounds)
             }
         }
-        "scale" | "scale-tables" | "scale-matchit" | "scale-misses" | "scale-misses-matchit" => {
+        "scale"
+        | "scale-tables"
+        | "scale-matchit"
+        | "scale-misses"
+        | "scale-misses-matchit"
+        | "scale-zipf"
+        | "scale-zipf-tables"
+        | "scale-zipf-matchit" => {
             let patterns = synth::routes(1000);
             let hits: Vec<String> = if who.contains("misses") {
                 // The bench's miss paths, as for scale-10k-misses.
                 (synth::miss_candidates(&patterns).into_iter())
                     .filter(|p| scale_1000::recognize(Method::GET, p).is_err())
                     .collect()
+            } else if who.contains("zipf") {
+                (synth::zipf_hits(&patterns).into_iter())
+                    .map(|(p, _)| p)
+                    .collect()
             } else {
                 hit_paths(&patterns)
             };
             let hits = strs(&hits);
-            if who == "scale" || who == "scale-misses" {
+            if matches!(who, "scale" | "scale-misses" | "scale-zipf") {
                 run(&hits, rounds, |p| scale_1000::recognize(Method::GET, p))
-            } else if who == "scale-tables" {
+            } else if who.ends_with("tables") {
                 run(&hits, rounds, |p| {
                     scale_1000_tables::recognize(Method::GET, p)
                 })
@@ -179,7 +191,8 @@ fn main() {
         other => panic!(
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
              static-matchit, static-match, v3, v3-matchit, scale-100, scale-100-matchit, scale, \
-             scale-tables, scale-matchit, scale-misses, scale-misses-matchit, scale-10k, \
+             scale-tables, scale-matchit, scale-misses, scale-misses-matchit, scale-zipf, \
+             scale-zipf-tables, scale-zipf-matchit, scale-10k, \
              scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
         ),
     };
