@@ -14,7 +14,8 @@
 //! `scale-tables` and `scale-zipf-tables` run the same sets generated with `Lookup::Tables`.
 //! With `--features scale-10k`, `scale-10k` and `scale-10k-matchit` look up the 10,000 hit
 //! paths of `scale_10000` (divide by 1000 * 10000), whose default form is tables, and
-//! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472).
+//! `scale-10k-misses` and `scale-10k-misses-matchit` its miss paths (8,472), and
+//! `scale-10k-zipf` and `scale-10k-zipf-matchit` 10,000 Zipf-drawn hits.
 //!
 //! The driver prints how many paths one round looks up. `benches/callgrind.sh CONTENDER` runs
 //! it under callgrind and divides by the lookups, in all and by function.
@@ -129,18 +130,27 @@ fn main() {
             }
         }
         #[cfg(feature = "scale-10k")]
-        "scale-10k" | "scale-10k-matchit" | "scale-10k-misses" | "scale-10k-misses-matchit" => {
+        "scale-10k"
+        | "scale-10k-matchit"
+        | "scale-10k-misses"
+        | "scale-10k-misses-matchit"
+        | "scale-10k-zipf"
+        | "scale-10k-zipf-matchit" => {
             let patterns = synth::routes(10_000);
             let hits: Vec<String> = if who.contains("misses") {
                 // The bench's miss paths: the candidates no route matches.
                 (synth::miss_candidates(&patterns).into_iter())
                     .filter(|p| routegen_benches::scale_10000::recognize(Method::GET, p).is_err())
                     .collect()
+            } else if who.contains("zipf") {
+                (synth::zipf_hits(&patterns).into_iter())
+                    .map(|(p, _)| p)
+                    .collect()
             } else {
                 hit_paths(&patterns)
             };
             let hits = strs(&hits);
-            if who == "scale-10k" || who == "scale-10k-misses" {
+            if matches!(who, "scale-10k" | "scale-10k-misses" | "scale-10k-zipf") {
                 run(&hits, rounds, |p| {
                     routegen_benches::scale_10000::recognize(Method::GET, p)
                 })
@@ -192,8 +202,8 @@ fn main() {
             "unknown contender {other}: routegen, tables, matchit, floor, static, static-phf, \
              static-matchit, static-match, v3, v3-matchit, scale-100, scale-100-matchit, scale, \
              scale-tables, scale-matchit, scale-misses, scale-misses-matchit, scale-zipf, \
-             scale-zipf-tables, scale-zipf-matchit, scale-10k, \
-             scale-10k-matchit, scale-10k-misses or scale-10k-misses-matchit"
+             scale-zipf-tables, scale-zipf-matchit, scale-10k, scale-10k-matchit, \
+             scale-10k-misses, scale-10k-misses-matchit, scale-10k-zipf or scale-10k-zipf-matchit"
         ),
     };
     // `benches/callgrind.sh` divides by this (and the rounds) for the counts of one lookup.
