@@ -5,10 +5,8 @@
 # function, so that a design can be compared with another, or with a peer, line by line.
 #
 # usage: benches/callgrind.sh [--features scale-10k] CONTENDER [ROUNDS]   (default: 200 rounds)
-#   CONTENDER: routegen tables matchit floor static static-phf static-matchit static-match v3
-#   v3-matchit scale-100 scale-100-matchit scale scale-tables scale-matchit scale-misses
-#   scale-misses-matchit, and with the feature scale-10k scale-10k-matchit scale-10k-misses
-#   scale-10k-misses-matchit (the list is in profile.rs).
+#   CONTENDER: one of those listed in the doc comment of benches/examples/profile.rs (an unknown
+#   name prints them all).
 #
 # Collection is on only inside the driver's loop (`profile::run*`), so the set-up (building the
 # paths, matchit's tree) is not counted; the counts are totals over ROUNDS x paths lookups,

@@ -44,6 +44,23 @@ fn hit_paths(patterns: &[String]) -> Vec<String> {
     synth::hits(patterns).into_iter().map(|(p, _)| p).collect()
 }
 
+/// The paths a scale contender named `who` looks up in the set of `patterns`, as the benchmark
+/// does: for `*-misses*` the miss candidates that `matches` turns away, for `*-zipf*` the Zipf
+/// draws, else one hit a route.
+fn scale_paths(who: &str, patterns: &[String], matches: impl Fn(&str) -> bool) -> Vec<String> {
+    if who.contains("misses") {
+        (synth::miss_candidates(patterns).into_iter())
+            .filter(|p| !matches(p))
+            .collect()
+    } else if who.contains("zipf") {
+        (synth::zipf_hits(patterns).into_iter())
+            .map(|(p, _)| p)
+            .collect()
+    } else {
+        hit_paths(patterns)
+    }
+}
+
 /// Borrowed views of owned strings, for the drivers that take `&[&str]`.
 fn strs(owned: &[String]) -> Vec<&str> {
     owned.iter().map(String::as_str).collect()
@@ -137,18 +154,9 @@ fn main() {
         | "scale-10k-zipf"
         | "scale-10k-zipf-matchit" => {
             let patterns = synth::routes(10_000);
-            let hits: Vec<String> = if who.contains("misses") {
-                // The bench's miss paths: the candidates no route matches.
-                (synth::miss_candidates(&patterns).into_iter())
-                    .filter(|p| routegen_benches::scale_10000::recognize(Method::GET, p).is_err())
-                    .collect()
-            } else if who.contains("zipf") {
-                (synth::zipf_hits(&patterns).into_iter())
-                    .map(|(p, _)| p)
-                    .collect()
-            } else {
-                hit_paths(&patterns)
-            };
+            let hits = scale_paths(who, &patterns, |p| {
+                routegen_benches::scale_10000::recognize(Method::GET, p).is_ok()
+            });
             let hits = strs(&hits);
             if matches!(who, "scale-10k" | "scale-10k-misses" | "scale-10k-zipf") {
                 run(&hits, rounds, |p| {
@@ -168,18 +176,9 @@ fn main() {
         | "scale-zipf-tables"
         | "scale-zipf-matchit" => {
             let patterns = synth::routes(1000);
-            let hits: Vec<String> = if who.contains("misses") {
-                // The bench's miss paths, as for scale-10k-misses.
-                (synth::miss_candidates(&patterns).into_iter())
-                    .filter(|p| scale_1000::recognize(Method::GET, p).is_err())
-                    .collect()
-            } else if who.contains("zipf") {
-                (synth::zipf_hits(&patterns).into_iter())
-                    .map(|(p, _)| p)
-                    .collect()
-            } else {
-                hit_paths(&patterns)
-            };
+            let hits = scale_paths(who, &patterns, |p| {
+                scale_1000::recognize(Method::GET, p).is_ok()
+            });
             let hits = strs(&hits);
             if matches!(who, "scale" | "scale-misses" | "scale-zipf") {
                 run(&hits, rounds, |p| scale_1000::recognize(Method::GET, p))
